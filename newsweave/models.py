@@ -1,0 +1,228 @@
+"""The nouns of newsweave: frozen dataclasses for articles, annotations and briefs, with JSON forms.
+
+Every piece of evidence is a `Span`: character offsets into one article's clean `text`, with the
+text they cover, so `article.text[span.start:span.end] == span.text` can always be checked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+# Sections of the brief that later stages fill; they are part of the JSON contract already.
+FUTURE_SECTIONS = ("quotes", "actors", "relations", "timeline", "claims")
+
+
+def _optional_str(data: Mapping[str, Any], key: str) -> str | None:
+    value = data.get(key)
+    return None if value is None else str(value)
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of one article's clean text: `[start, end)` character offsets and their text."""
+
+    article: str
+    start: int
+    end: int
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form: `{"article", "start", "end", "text"}`."""
+        return {"article": self.article, "start": self.start, "end": self.end, "text": self.text}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Span:
+        """Rebuild a Span from its JSON form."""
+        return cls(str(data["article"]), int(data["start"]), int(data["end"]), str(data["text"]))
+
+    def resolves_in(self, text: str) -> bool:
+        """Whether this span's offsets cover exactly its text in `text`."""
+        return 0 <= self.start <= self.end <= len(text) and text[self.start : self.end] == self.text
+
+
+@dataclass(frozen=True)
+class RemovedLine:
+    """A paragraph of the input that is not article text: boilerplate or metadata.
+
+    `line` is the 1-based line number in the input where the paragraph starts; `kind` says why
+    it was removed (see `boilerplate.KINDS`).
+    """
+
+    line: int
+    kind: str
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form: `{"line", "kind", "text"}`."""
+        return {"line": self.line, "kind": self.kind, "text": self.text}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> RemovedLine:
+        """Rebuild a RemovedLine from its JSON form."""
+        return cls(int(data["line"]), str(data["kind"]), str(data["text"]))
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news article: its clean text (paragraphs separated by blank lines) and metadata.
+
+    `published` is an ISO 8601 string (a date, or a date and time with its offset when the
+    source gave one), or None when the source did not say: dates are never guessed.
+    """
+
+    id: str
+    text: str
+    title: str | None = None
+    outlet: str | None = None
+    published: str | None = None
+    url: str | None = None
+    path: str | None = None
+    author: str | None = None
+    removed_lines: tuple[RemovedLine, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form used in briefs and in `annotate` lines."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "outlet": self.outlet,
+            "published": self.published,
+            "url": self.url,
+            "path": self.path,
+            "author": self.author,
+            "text": self.text,
+            "removed_lines": [line.to_dict() for line in self.removed_lines],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Article:
+        """Rebuild an Article from its JSON form."""
+        return cls(
+            id=str(data["id"]),
+            text=str(data["text"]),
+            title=_optional_str(data, "title"),
+            outlet=_optional_str(data, "outlet"),
+            published=_optional_str(data, "published"),
+            url=_optional_str(data, "url"),
+            path=_optional_str(data, "path"),
+            author=_optional_str(data, "author"),
+            removed_lines=tuple(RemovedLine.from_dict(r) for r in data.get("removed_lines", ())),
+        )
+
+    def span(self, start: int, end: int) -> Span:
+        """The Span of `text[start:end]` in this article."""
+        return Span(self.id, start, end, self.text[start:end])
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of an article and its content terms (lower-cased lemmas, no stop words)."""
+
+    span: Span
+    terms: tuple[str, ...]
+    paragraph: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form: `{"start", "end", "text", "paragraph", "terms"}`."""
+        return {
+            "start": self.span.start,
+            "end": self.span.end,
+            "text": self.span.text,
+            "paragraph": self.paragraph,
+            "terms": list(self.terms),
+        }
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A named-entity mention with its spaCy label (PERSON, ORG, GPE, NORP, DATE, ...)."""
+
+    span: Span
+    label: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form: `{"start", "end", "text", "label"}`."""
+        return {
+            "start": self.span.start,
+            "end": self.span.end,
+            "text": self.span.text,
+            "label": self.label,
+        }
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """The per-article NLP layer: sentences, entities and one embedding row per sentence.
+
+    `embeddings` is a (len(sentences), dimensions) float32 array of unit vectors; it takes part
+    in neither equality nor the default JSON form (it is large and derived).
+    """
+
+    article: Article
+    sentences: tuple[Sentence, ...]
+    entities: tuple[Entity, ...]
+    embeddings: npt.NDArray[np.float32] = field(compare=False, repr=False)
+
+    def to_dict(self, with_embeddings: bool = False) -> dict[str, Any]:
+        """The `annotate` line: the article's fields plus `sentences` and `entities`.
+
+        Args:
+            with_embeddings: Also write `embeddings`, one list of floats per sentence.
+        """
+        data = self.article.to_dict()
+        data["sentences"] = [sentence.to_dict() for sentence in self.sentences]
+        data["entities"] = [entity.to_dict() for entity in self.entities]
+        if with_embeddings:
+            data["embeddings"] = [[round(float(v), 6) for v in row] for row in self.embeddings]
+        return data
+
+
+@dataclass(frozen=True)
+class SummarySentence:
+    """A summary sentence taken verbatim from an article, with every Span that supports it.
+
+    `sources[0]` is the sentence itself; the others are sentences of other articles that say
+    the same thing.
+    """
+
+    text: str
+    sources: tuple[Span, ...]
+
+    @property
+    def articles(self) -> tuple[str, ...]:
+        """Ids of the supporting articles, in citation order, without repeats."""
+        return tuple(dict.fromkeys(span.article for span in self.sources))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form: `{"text", "support", "sources": [spans]}`."""
+        return {
+            "text": self.text,
+            "support": len(self.articles),
+            "sources": [span.to_dict() for span in self.sources],
+        }
+
+
+@dataclass(frozen=True)
+class Brief:
+    """What newsweave tells a reader about one story."""
+
+    title: str
+    articles: tuple[Article, ...]
+    summary: tuple[SummarySentence, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form documented in docs/output.md."""
+        data: dict[str, Any] = {
+            "title": self.title,
+            "articles": [article.to_dict() for article in self.articles],
+            "summary": [sentence.to_dict() for sentence in self.summary],
+        }
+        for section in FUTURE_SECTIONS:
+            data[section] = []
+        return data

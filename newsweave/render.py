@@ -1,0 +1,134 @@
+"""Brief -> Markdown, JSON or one self-contained HTML page.
+
+Citations are numbered by the brief's article order: [1] is `brief.articles[0]`. In HTML each
+citation links to the cited sentence, highlighted in the article's full text further down the page,
+so a reader can check every summary sentence against its sources without leaving the page.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib.resources import files
+
+from newsweave.models import Article, Brief, Span, SummarySentence
+
+FORMATS = ("markdown", "json", "html")
+
+
+def _citation_numbers(brief: Brief, sentence: SummarySentence) -> list[int]:
+    number = {article.id: n for n, article in enumerate(brief.articles, start=1)}
+    return [number[article_id] for article_id in sentence.articles]
+
+
+def _describe(article: Article) -> str:
+    parts = [article.outlet or "outlet unknown", article.published or "date unknown"]
+    if article.author:
+        parts.insert(0, f"by {article.author}")
+    return ", ".join(parts)
+
+
+def render_markdown(brief: Brief) -> str:
+    """The brief as Markdown: title, summary with [n] citations, and the numbered sources."""
+    lines = [f"# {brief.title}", "", "## Summary", ""]
+    for sentence in brief.summary:
+        cites = "".join(f"[{n}]" for n in _citation_numbers(brief, sentence))
+        lines.append(f"- {sentence.text} {cites}")
+    lines += ["", "## Sources", ""]
+    for n, article in enumerate(brief.articles, start=1):
+        where = article.url or article.path or article.id
+        title = article.title or "(untitled)"
+        removed = len(article.removed_lines)
+        note = (
+            f"; {removed} non-article line{'s' if removed != 1 else ''} removed" if removed else ""
+        )
+        lines.append(f"{n}. **{title}**. {_describe(article)}. {where}{note}")
+    return "\n".join(lines) + "\n"
+
+
+def render_json(brief: Brief) -> str:
+    """The brief as JSON (the contract in docs/output.md), indented, UTF-8 characters kept."""
+    return json.dumps(brief.to_dict(), ensure_ascii=False, indent=2) + "\n"
+
+
+@dataclass(frozen=True)
+class _Segment:
+    text: str
+    anchor: str | None
+
+
+def _anchor(span: Span) -> str:
+    return f"span-{span.article}-{span.start}"
+
+
+def _segments(article: Article, spans: list[Span]) -> list[list[_Segment]]:
+    """The article's paragraphs cut into plain and cited segments (overlapping spans merged)."""
+    marks: list[tuple[int, int, str]] = []
+    for span in sorted(spans, key=lambda s: (s.start, s.end)):
+        if marks and span.start < marks[-1][1]:
+            start, end, anchor = marks[-1]
+            marks[-1] = (start, max(end, span.end), anchor)
+        else:
+            marks.append((span.start, span.end, _anchor(span)))
+    paragraphs: list[list[_Segment]] = []
+    offset = 0
+    for paragraph in article.text.split("\n\n"):
+        end_of_paragraph = offset + len(paragraph)
+        segments: list[_Segment] = []
+        cursor = offset
+        for mark_start, mark_end, anchor in marks:
+            if mark_end <= offset or mark_start >= end_of_paragraph:
+                continue
+            start, end = max(mark_start, offset), min(mark_end, end_of_paragraph)
+            if start > cursor:
+                segments.append(_Segment(article.text[cursor:start], None))
+            segments.append(_Segment(article.text[start:end], anchor))
+            cursor = end
+        if cursor < end_of_paragraph:
+            segments.append(_Segment(article.text[cursor:end_of_paragraph], None))
+        paragraphs.append(segments)
+        offset = end_of_paragraph + 2
+    return paragraphs
+
+
+def render_html(brief: Brief) -> str:
+    """The brief as one self-contained HTML page (inline CSS, no scripts, nothing fetched)."""
+    import jinja2
+
+    template_text = files("newsweave").joinpath("templates/brief.html").read_text(encoding="utf-8")
+    environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    template = environment.from_string(template_text)
+    number = {article.id: n for n, article in enumerate(brief.articles, start=1)}
+    cited: dict[str, list[Span]] = {article.id: [] for article in brief.articles}
+    summary = []
+    for sentence in brief.summary:
+        for span in sentence.sources:
+            cited[span.article].append(span)
+        summary.append(
+            {
+                "text": sentence.text,
+                "support": len(sentence.articles),
+                "citations": [
+                    {"number": number[span.article], "anchor": _anchor(span), "quote": span.text}
+                    for span in sentence.sources
+                ],
+            }
+        )
+    articles = [
+        {
+            "number": n,
+            "article": article,
+            "description": _describe(article),
+            "paragraphs": _segments(article, cited[article.id]),
+        }
+        for n, article in enumerate(brief.articles, start=1)
+    ]
+    return template.render(title=brief.title, summary=summary, articles=articles)
+
+
+RENDERERS: dict[str, Callable[[Brief], str]] = {
+    "markdown": render_markdown,
+    "json": render_json,
+    "html": render_html,
+}

@@ -1,0 +1,254 @@
+"""Extractive multi-document summaries: whole sentences from the articles, each with its citations.
+
+Every summarizer has the same contract: `(StoryIndex, Settings) -> chosen sentence indices`, and
+`SUMMARIZERS` maps names to them. `summarize_story` then orders the choice for reading and attaches
+to each sentence the Spans of every article that says the same (support.py).
+
+- "coverage" (default): budgeted monotone submodular maximisation after Lin & Bilmes (2011): pick
+  the sentences that best cover what the whole story says (saturated coverage, so one topic cannot
+  crowd out the rest), per word spent, with near-repeats and restatements of a chosen sentence
+  excluded and a mild preference for the leads that news writing puts first.
+- "centroid": closest to the story's mean embedding first (Radev et al. 2004), without repeats.
+- "lead": the first sentences of each article in turn, a strong news baseline.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from newsweave.config import Settings
+from newsweave.errors import SettingsError
+from newsweave.models import Annotation, SummarySentence
+from newsweave.support import StoryIndex, build_index, find_support, says_the_same
+
+Summarizer = Callable[[StoryIndex, Settings], list[int]]
+
+# Coverage saturates at this many "average sentences" worth of similarity (Lin & Bilmes's a).
+_SATURATION = 5.0
+# Cost exponent of the budgeted greedy: gain per word**r favours informative short sentences.
+_COST_EXPONENT = 0.3
+# Sentences that lean on the one before ("He said...", "But ...") are worth this much alone.
+_DEPENDENT_FACTOR = 0.5
+_DEPENDENT_START = re.compile(
+    r"^(?:[\"“‘']\s*)?(?:he|she|it|they|this|that|these|those|his|her|its|their|but|however|"
+    r"also|and|so|still|yet|meanwhile|instead|such|there|then|the two|both)\b",
+    re.IGNORECASE,
+)
+
+
+def _balanced_quotes(text: str) -> bool:
+    return text.count('"') % 2 == 0 and text.count("“") == text.count("”")
+
+
+def is_candidate(text: str, settings: Settings) -> bool:
+    """Whether a sentence can stand in a summary on its own: whole, balanced, not a question."""
+    words = len(text.split())
+    return (
+        settings.min_sentence_words <= words <= settings.max_sentence_words
+        and _balanced_quotes(text)
+        and not text.endswith(("?", ":", ","))
+        and (text[0].isupper() or text[0].isdigit() or text[0] in "\"“‘'")
+    )
+
+
+def inside_quotation(index: StoryIndex, sentence: int) -> bool:
+    """Whether a sentence starts inside a quotation opened earlier in its paragraph.
+
+    The middle of a multi-sentence quote cannot stand alone in a summary.
+    """
+    span = index.sentences[sentence].span
+    article = index.annotations[index.article_of[sentence]].article
+    paragraph_start = article.text.rfind("\n", 0, span.start) + 1
+    before = article.text[paragraph_start : span.start]
+    return before.count('"') % 2 == 1 or before.count("“") > before.count("”")
+
+
+def _leans_on_previous(text: str) -> bool:
+    """A pronoun or connective opening, or a bare quotation (its speaker is named before it)."""
+    if _DEPENDENT_START.match(text):
+        return True
+    return text[0] in '"“' and text.rstrip()[-1] in '"”' and _balanced_quotes(text)
+
+
+def _cost(text: str, settings: Settings) -> int:
+    if settings.summary_bytes is not None:
+        return len(text.encode("utf-8")) + 1
+    return len(text.split())
+
+
+def _budget(settings: Settings) -> int:
+    return (
+        settings.summary_bytes + 1 if settings.summary_bytes is not None else settings.summary_words
+    )
+
+
+def _repeats(index: StoryIndex, candidate: int, chosen: Sequence[int], settings: Settings) -> bool:
+    return any(
+        float(index.cosine[candidate, j]) >= settings.redundancy_similarity
+        or says_the_same(index, candidate, j, settings)
+        for j in chosen
+    )
+
+
+def _greedy(
+    index: StoryIndex,
+    settings: Settings,
+    gain: Callable[[int, list[int]], float],
+    candidates: Sequence[int],
+) -> list[int]:
+    """Add the best candidate by gain per cost while the budget allows and the gain is positive."""
+    texts = [s.span.text for s in index.sentences]
+    left = _budget(settings)
+    chosen: list[int] = []
+    pool = [
+        i for i in candidates if is_candidate(texts[i], settings) and not inside_quotation(index, i)
+    ]
+    while pool:
+        best, best_score = -1, 0.0
+        for i in pool:
+            cost = _cost(texts[i], settings)
+            if cost > left or _repeats(index, i, chosen, settings):
+                continue
+            value = gain(i, chosen)
+            if _leans_on_previous(texts[i]) and not _follows(index, i, chosen):
+                value *= _DEPENDENT_FACTOR
+            score = value / cost**_COST_EXPONENT
+            if score > best_score:
+                best, best_score = i, score
+        if best < 0:
+            break
+        chosen.append(best)
+        left -= _cost(texts[best], settings)
+        pool.remove(best)
+    return chosen
+
+
+def _follows(index: StoryIndex, sentence: int, chosen: Sequence[int]) -> bool:
+    """Whether the sentence just before `sentence` in its article is chosen."""
+    return index.position[sentence] > 0 and (sentence - 1) in chosen
+
+
+def summarize_coverage(index: StoryIndex, settings: Settings) -> list[int]:
+    """Budgeted coverage maximisation (Lin & Bilmes 2011), with a lead prior and a bonus.
+
+    The bonus goes to what several articles report: the more sources say it, the more it matters.
+    """
+    import numpy as np
+
+    count = len(index.sentences)
+    if count == 0:
+        return []
+    others = max(len(index.annotations) - 1, 1)
+    corroboration = [1.0 + len(find_support(index, i, settings)) / others for i in range(count)]
+    similarity = np.clip(index.cosine.astype(np.float64), 0.0, None)
+    # How much covering each sentence matters: the first sentences of an article carry its news.
+    importance = np.array([1.0 / np.sqrt(1.0 + p) for p in index.position])
+    weighted = similarity * importance[:, None]
+    cap = (_SATURATION / count) * weighted.sum(axis=1)
+    # Coverage of the chosen set, computed once per set rather than once per candidate.
+    state: dict[tuple[int, ...], np.ndarray] = {}
+
+    def gain(candidate: int, chosen: list[int]) -> float:
+        key = tuple(chosen)
+        if key not in state:
+            state.clear()
+            state[key] = weighted[:, chosen].sum(axis=1)
+        before = state[key]
+        after = before + weighted[:, candidate]
+        covered = float(np.minimum(after, cap).sum() - np.minimum(before, cap).sum())
+        return covered * corroboration[candidate]
+
+    return _greedy(index, settings, gain, range(count))
+
+
+def summarize_centroid(index: StoryIndex, settings: Settings) -> list[int]:
+    """Sentences closest to the story's centroid first, skipping repeats."""
+    import numpy as np
+
+    if not index.sentences:
+        return []
+    rows = [a.embeddings for a in index.annotations if len(a.sentences)]
+    centroid = np.vstack(rows).mean(axis=0)
+    centroid /= max(float(np.linalg.norm(centroid)), 1e-12)
+    embeddings = np.vstack(rows)
+    scores = embeddings @ centroid
+    return _greedy(index, settings, lambda i, _chosen: float(scores[i]) + 1.0, range(len(scores)))
+
+
+def summarize_lead(index: StoryIndex, settings: Settings) -> list[int]:
+    """The first sentences of each article in turn: all leads, then all second sentences, ..."""
+    order = sorted(
+        range(len(index.sentences)), key=lambda i: (index.position[i], index.article_of[i])
+    )
+    rank = {sentence: len(order) - k for k, sentence in enumerate(order)}
+    # Cost is neutralised so the greedy follows the lead order strictly.
+    return _greedy(
+        index,
+        settings,
+        lambda i, _chosen: (
+            rank[i] * _cost(index.sentences[i].span.text, settings) ** _COST_EXPONENT
+        ),
+        order,
+    )
+
+
+SUMMARIZERS: dict[str, Summarizer] = {
+    "coverage": summarize_coverage,
+    "centroid": summarize_centroid,
+    "lead": summarize_lead,
+}
+
+
+def reading_order(index: StoryIndex, chosen: Sequence[int]) -> list[int]:
+    """Order chosen sentences for reading: by relative position in their article, leads first.
+
+    A sentence that continues the one before it in its article stays right after it.
+    """
+    lengths = [len(a.sentences) for a in index.annotations]
+
+    def key(i: int) -> tuple[float, int, int]:
+        article = index.article_of[i]
+        return (index.position[i] / max(lengths[article], 1), article, index.position[i])
+
+    ordered: list[int] = []
+    for i in sorted(chosen, key=key):
+        if _follows(index, i, chosen):
+            continue
+        ordered.append(i)
+        follower = i + 1
+        while follower in chosen and index.article_of[follower] == index.article_of[i]:
+            ordered.append(follower)
+            follower += 1
+    return ordered
+
+
+def summarize_story(
+    annotations: Sequence[Annotation], settings: Settings
+) -> tuple[SummarySentence, ...]:
+    """Summarize a story's annotated articles into cited sentences.
+
+    Args:
+        annotations: One per article of the story.
+        settings: The summarizer, the budget and the support thresholds.
+
+    Returns:
+        The summary sentences in reading order; each one's `sources` start with its own Span,
+        followed by one Span per other article that says the same.
+
+    Raises:
+        SettingsError: For an unknown summarizer name.
+    """
+    if settings.summarizer not in SUMMARIZERS:
+        raise SettingsError(
+            f"unknown summarizer {settings.summarizer!r}; choose one of {', '.join(SUMMARIZERS)}"
+        )
+    index = build_index(annotations)
+    chosen = SUMMARIZERS[settings.summarizer](index, settings)
+    summary = []
+    for i in reading_order(index, chosen):
+        sentence = index.sentences[i]
+        supporters = find_support(index, i, settings)
+        spans = (sentence.span, *(index.sentences[j].span for j in supporters))
+        summary.append(SummarySentence(sentence.span.text, spans))
+    return tuple(summary)

@@ -1,0 +1,62 @@
+"""Story -> Brief: the one place that knows the order of the story-level stages."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from newsweave.annotate import ProgressHandler, annotate_articles
+from newsweave.config import Settings
+from newsweave.errors import NoArticlesError
+from newsweave.models import Annotation, Article, Brief
+from newsweave.summarize import summarize_story
+
+
+def choose_title(annotations: Sequence[Annotation]) -> str:
+    """The brief's title: the headline of the article most central to the story.
+
+    Centrality is the mean similarity of an article's sentences to the story's mean embedding;
+    articles without a headline are passed over. With no headline at all, the title says how
+    many articles the brief covers.
+    """
+    import numpy as np
+
+    titled = [a for a in annotations if a.article.title and len(a.sentences)]
+    if not titled:
+        return f"Brief of {len(annotations)} article{'s' if len(annotations) != 1 else ''}"
+    rows = [a.embeddings for a in annotations if len(a.sentences)]
+    centroid = np.vstack(rows).mean(axis=0)
+    best = max(titled, key=lambda a: float((a.embeddings @ centroid).mean()))
+    return str(best.article.title)
+
+
+def weave_brief(
+    articles: Sequence[Article],
+    settings: Settings | None = None,
+    annotations: Sequence[Annotation] | None = None,
+    progress: ProgressHandler | None = None,
+) -> Brief:
+    """Make the brief of one story from its articles.
+
+    Args:
+        articles: The story's articles, in the order their citations are numbered.
+        settings: Summary budget, summarizer and thresholds; defaults to `Settings()`.
+        annotations: Annotations already made for these articles (same order), to skip the
+            NLP stage; made here when None.
+        progress: Called with the number of articles annotated, as annotation goes on.
+
+    Returns:
+        The Brief.
+
+    Raises:
+        NoArticlesError: When `articles` is empty.
+        ValueError: When `annotations` do not match `articles`.
+    """
+    settings = settings or Settings()
+    if not articles:
+        raise NoArticlesError("no articles to weave a brief from")
+    if annotations is None:
+        annotations = annotate_articles(articles, settings, progress)
+    elif [a.article.id for a in annotations] != [a.id for a in articles]:
+        raise ValueError("annotations must be for the given articles, in the same order")
+    summary = summarize_story(annotations, settings)
+    return Brief(title=choose_title(annotations), articles=tuple(articles), summary=summary)
