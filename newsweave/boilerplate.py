@@ -120,13 +120,15 @@ _RULES: tuple[_Rule, ...] = (
         r"(?:\s+by\b|\s*[:;])",
         60,
     ),
+    # An agency's name ends a caption ("... Credit: Getty Images"); elsewhere it is news.
     _rule(
         "caption",
         r"\b(?:getty\s+images?|ap\s+photo|afp\s+via|via\s+getty|shutterstock|istock(?:photo)?|"
-        r"alamy|epa-efe|staff\s+photographer|file\s+photo|photo\s+illustration|pool\s+photo)\b",
+        r"alamy|epa-efe|staff\s+photographer|file\s+photo|photo\s+illustration|pool\s+photo)\b"
+        r"[^.!?]{0,40}[.)\]]?\s*$",
         60,
     ),
-    _rule("caption", r"^\(?(?:file|above|top|below|pictured|inset)\s*(?:photo)?\s*[-:–—)]", 80, 0),
+    _rule("caption", r"^\(?(?:file|above|top|below|pictured|inset)\s*(?:photo)?\s*[-:–—)]", 80),
     _rule("caption", r"\([^()]{2,60}\s*/\s*[^()]{2,60}\)\s*$", 80),
     _rule(
         "caption",

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -24,6 +23,8 @@ from newsweave.config import Settings, describe_settings
 from newsweave.errors import InputError, NewsweaveError
 from newsweave.ingest import read_articles
 from newsweave.models import Article
+from newsweave.render import FORMATS
+from newsweave.summarize import SUMMARIZERS
 
 _INPUTS_HELP = (
     "Files (.txt .md .html .htm .json .jsonl), directories (read recursively), or - for stdin."
@@ -47,15 +48,15 @@ def _write_output(text: str, output: str | None) -> None:
         raise NewsweaveError(f"{output}: is a directory; give a file name with -o")
     if not target.parent.exists():
         raise NewsweaveError(f"{output}: directory {target.parent} does not exist")
-    handle, temporary = tempfile.mkstemp(
-        dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
-    )
+    # A sibling temporary file, moved over the target once complete; plain open() so the file
+    # gets the user's usual permissions (mkstemp would make it private).
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+        with temporary.open("x", encoding="utf-8") as stream:
             stream.write(text)
-        Path(temporary).replace(target)
+        temporary.replace(target)
     except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise NewsweaveError(f"{output}: cannot write ({error.strerror or error})") from None
 
 
@@ -143,13 +144,17 @@ def _quiet_option(function: Callable[..., Any]) -> Callable[..., Any]:
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["markdown", "json", "html"]),
+    type=click.Choice(FORMATS),
     default="markdown",
     show_default=True,
     help="Output format.",
 )
 @_output_option
-@click.option("--words", type=click.IntRange(min=1), help="Summary budget in words [default: 150].")
+@click.option(
+    "--words",
+    type=click.IntRange(min=1),
+    help=f"Summary budget in words [default: {Settings().summary_words}].",
+)
 @click.option(
     "--bytes",
     "budget_bytes",
@@ -158,8 +163,8 @@ def _quiet_option(function: Callable[..., Any]) -> Callable[..., Any]:
 )
 @click.option(
     "--summarizer",
-    type=click.Choice(["coverage", "centroid", "lead"]),
-    default="coverage",
+    type=click.Choice(sorted(SUMMARIZERS)),
+    default=Settings().summarizer,
     show_default=True,
     help="Sentence selection method.",
 )

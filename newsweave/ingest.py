@@ -226,12 +226,17 @@ def decode_bytes(data: bytes, label: str) -> str:
         pass
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data[:1_000_000]).best()
+    matches = from_bytes(data[:1_000_000])
+    best = matches.best()
     if best is None or best.chaos > 0.3:
         raise InputError(
             label, "cannot tell the text encoding (undecodable bytes); save it as UTF-8"
         )
-    return data.decode(best.encoding, errors="replace")
+    # Short Western texts fit cp1250, cp1252 and cp1257 equally well. Like browsers (WHATWG),
+    # prefer windows-1252, the usual legacy encoding of Western news text, when it ties.
+    ties = {m.encoding for m in matches if m.chaos <= best.chaos} | set(best.could_be_from_charset)
+    encoding = "cp1252" if "cp1252" in ties else best.encoding
+    return data.decode(encoding, errors="replace")
 
 
 def _read_json(

@@ -31,7 +31,9 @@ _MONTH_NAME = re.compile(
 )
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})\b")
 _ISO_DATE = re.compile(r"\b(?:1[89]|20)\d{2}-\d{2}-\d{2}\b")
-_TIME = re.compile(r"\b\d{1,2}:\d{2}\b|\b\d{1,2}\s*[ap]\.?m\.?\b", re.IGNORECASE)
+_TIME = re.compile(
+    r"\b\d{1,2}(?::\d{2})?\s*[ap]\.?m\b\.?|\b\d{1,2}:\d{2}(?::\d{2})?\b", re.IGNORECASE
+)
 # US zone names that dateparser does not know; a time in them has an unknown UTC offset.
 _UNKNOWN_ZONES = re.compile(r"\b(?:ET|CT|MT|PT)\b")
 _BYLINE = re.compile(
@@ -39,7 +41,9 @@ _BYLINE = re.compile(
     r"(?:\s*(?:,|and|&)\s*[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})*)"
     r"(?:\s*[,|–—-]\s*.*)?$"
 )
-_OUTLET = r"(?P<name>(?:The |the )?[A-Z][\w&.'’-]*(?: (?:[A-Z][\w&.'’-]*|of|and|&)){0,4})"
+# A name: capitalised words, dots only inside abbreviations ("U.S."), so "NPR. All" stops at NPR.
+_NAME_WORD = r"[A-Z][\w&'’-]*(?:\.[A-Z][\w&'’-]*)*"
+_OUTLET = rf"(?P<name>(?:The |the )?{_NAME_WORD}(?: (?:{_NAME_WORD}|of|and|&)){{0,4}})"
 _OUTLET_PATTERNS = tuple(
     re.compile(p)
     for p in (
