@@ -1,0 +1,100 @@
+"""End to end on the example: the brief against gold.json, spans, boilerplate, determinism."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from newsweave import Annotation, Article, Settings, weave_brief
+
+
+@pytest.fixture(scope="module")
+def brief_dict(
+    example_articles: list[Article], example_annotations: list[Annotation]
+) -> dict[str, Any]:
+    return weave_brief(example_articles, Settings(), annotations=example_annotations).to_dict()
+
+
+def test_contract_keys(brief_dict: dict[str, Any]) -> None:
+    assert set(brief_dict) == {
+        "title",
+        "articles",
+        "summary",
+        "quotes",
+        "actors",
+        "relations",
+        "timeline",
+        "claims",
+    }
+    for key in ("quotes", "actors", "relations", "timeline", "claims"):
+        assert brief_dict[key] == []
+    assert set(brief_dict["articles"][0]) >= {
+        "id",
+        "title",
+        "outlet",
+        "published",
+        "url",
+        "path",
+        "text",
+        "removed_lines",
+    }
+    assert set(brief_dict["summary"][0]) >= {"text", "sources"}
+    assert set(brief_dict["summary"][0]["sources"][0]) == {"article", "start", "end", "text"}
+
+
+def test_title_is_the_headline(brief_dict: dict[str, Any], gold: dict[str, Any]) -> None:
+    assert brief_dict["title"] == gold["articles"]["000_2665c5d81ac27956.txt"]["title"]
+
+
+def test_every_span_resolves(brief_dict: dict[str, Any]) -> None:
+    texts = {a["id"]: a["text"] for a in brief_dict["articles"]}
+    for sentence in brief_dict["summary"]:
+        assert sentence["sources"][0]["text"] == sentence["text"]
+        for span in sentence["sources"]:
+            assert texts[span["article"]][span["start"] : span["end"]] == span["text"]
+
+
+def test_a_summary_sentence_cites_both_articles(brief_dict: dict[str, Any]) -> None:
+    both = [
+        s for s in brief_dict["summary"] if len({span["article"] for span in s["sources"]}) == 2
+    ]
+    assert both, "the Kabulov recognition statement is in both articles"
+    assert any("recogni" in s["text"] for s in both)
+
+
+def test_no_boilerplate_in_summary_or_text(
+    brief_dict: dict[str, Any], gold: dict[str, Any], example_dir: Any
+) -> None:
+    for name, article in zip(sorted(gold["articles"]), brief_dict["articles"], strict=True):
+        lines = (example_dir / name).read_text("utf-8").split("\n")
+        for number in gold["articles"][name]["boilerplate_lines"]:
+            line = lines[number - 1].strip()
+            if len(line) > 3:
+                assert line not in article["text"]
+                assert all(line not in s["text"] for s in brief_dict["summary"])
+
+
+def test_budget_and_determinism(
+    example_articles: list[Article], example_annotations: list[Annotation]
+) -> None:
+    for words in (40, 100, 150):
+        brief = weave_brief(
+            example_articles, Settings(summary_words=words), annotations=example_annotations
+        )
+        assert 0 < sum(len(s.text.split()) for s in brief.summary) <= words
+    first = weave_brief(example_articles, Settings(), annotations=example_annotations).to_dict()
+    again = weave_brief(example_articles, Settings(), annotations=example_annotations).to_dict()
+    assert first == again
+
+
+def test_annotation_spans_and_entities(example_annotations: list[Annotation]) -> None:
+    for annotation in example_annotations:
+        text = annotation.article.text
+        assert annotation.embeddings.shape == (len(annotation.sentences), 384)
+        for sentence in annotation.sentences:
+            assert sentence.span.resolves_in(text)
+            assert "\n\n" not in sentence.span.text, "sentences never cross paragraphs"
+        assert all(entity.span.resolves_in(text) for entity in annotation.entities)
+    people = {e.span.text for a in example_annotations for e in a.entities if e.label == "PERSON"}
+    assert {"Zamir Kabulov", "Dmitry Zhirnov", "Pavel Felgenhauer"} <= people

@@ -1,0 +1,33 @@
+"""The NumPy MiniLM encoder gives what sentence-transformers gives (reference made by it)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from newsweave.nlp import load_embedder
+
+from .conftest import DATA
+
+
+def test_numpy_encoder_matches_sentence_transformers() -> None:
+    reference = json.loads((DATA / "minilm_reference.json").read_text("utf-8"))
+    encoder = load_embedder("minilm-numpy")
+    vectors = encoder.encode(reference["sentences"])
+    expected = np.array(reference["embeddings"], dtype=np.float32)
+    assert vectors.shape == expected.shape == (6, 384)
+    assert np.abs(vectors - expected).max() < 1e-5
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+
+
+def test_order_and_batching_do_not_change_embeddings() -> None:
+    encoder = load_embedder("minilm-numpy")
+    texts = ["The Taliban took Kabul.", "Russia kept its embassy open in Kabul on Monday.", "Yes."]
+    one_by_one = np.vstack([encoder.encode([t]) for t in texts])
+    together = encoder.encode(list(reversed(texts)))[::-1]
+    assert np.abs(one_by_one - together).max() < 1e-5
+
+
+def test_empty_input_gives_empty_matrix() -> None:
+    assert load_embedder("minilm-numpy").encode([]).shape == (0, 384)

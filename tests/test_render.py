@@ -1,0 +1,62 @@
+"""Rendering: citation numbers, escaping, and the JSON contract, on a hand-built brief."""
+
+from __future__ import annotations
+
+import json
+
+from newsweave import (
+    Article,
+    Brief,
+    Span,
+    SummarySentence,
+    render_html,
+    render_json,
+    render_markdown,
+)
+
+FIRST = Article(
+    id="a1",
+    text="Russia kept its embassy open.\n\nIt said <script>alert(1)</script> nothing.",
+    title="Embassy stays",
+    outlet="The Planet",
+    published="2021-08-16",
+)
+SECOND = Article(id="b2", text="Moscow did not evacuate its embassy in Kabul.", path="b.txt")
+BRIEF = Brief(
+    title="Russia & the Taliban",
+    articles=(FIRST, SECOND),
+    summary=(
+        SummarySentence(FIRST.text[:29], (FIRST.span(0, 29), SECOND.span(0, 45))),
+        SummarySentence(FIRST.text[31:], (FIRST.span(31, len(FIRST.text)),)),
+    ),
+)
+
+
+def test_markdown_citations_and_sources() -> None:
+    text = render_markdown(BRIEF)
+    assert "- Russia kept its embassy open. [1][2]" in text
+    assert "nothing. [1]\n" in text
+    assert "1. **Embassy stays**. The Planet, 2021-08-16. a1" in text
+    assert "2. **(untitled)**. outlet unknown, date unknown. b.txt" in text
+
+
+def test_html_escapes_article_text_and_links_citations() -> None:
+    page = render_html(BRIEF)
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert "Russia &amp; the Taliban" in page
+    assert '<mark id="span-b2-0">Moscow did not evacuate its embassy in Kabul.</mark>' in page
+    assert 'href="#span-b2-0"' in page and ">[2]</a>" in page
+    assert "2 sources" in page
+
+
+def test_json_round_trip() -> None:
+    data = json.loads(render_json(BRIEF))
+    assert data["summary"][0]["sources"][1] == {
+        "article": "b2",
+        "start": 0,
+        "end": 45,
+        "text": "Moscow did not evacuate its embassy in Kabul.",
+    }
+    assert data["summary"][0]["support"] == 2
+    assert Article.from_dict(data["articles"][0]) == FIRST
+    assert Span.from_dict(data["summary"][0]["sources"][0]) == FIRST.span(0, 29)
