@@ -84,9 +84,7 @@ def read_articles(
         for article in found:
             label = article.path or _STDIN
             if article.id in seen:
-                report(
-                    InputError(label, f"article {article.id} repeats {seen[article.id]}; skipped")
-                )
+                report(InputError(label, f"article {article.id} repeats {seen[article.id]}"))
                 continue
             seen[article.id] = label
             articles.append(article)
@@ -255,17 +253,15 @@ def _read_json(
         records = ((f"{label} item {n}", item) for n, item in enumerate(whole, start=1))
     else:
         records = _json_lines(text, label, report)
-    usable = 0
+    records_read = 0
     for where, record in records:
+        records_read += 1
         try:
-            found = list(_json_record(record, where, path, settings, report))
+            yield from list(_json_record(record, where, path, settings, report))
         except InputError as problem:
             report(problem)
-            continue
-        usable += len(found)
-        yield from found
-    if not usable:
-        raise InputError(label, "no usable article in this JSON file")
+    if not records_read:
+        raise InputError(label, "no JSON records in this file")
 
 
 def _json_lines(text: str, label: str, report: ProblemHandler) -> Iterator[tuple[str, Any]]:
@@ -283,17 +279,17 @@ def _json_lines(text: str, label: str, report: ProblemHandler) -> Iterator[tuple
         try:
             yield where, json.loads(line)
         except json.JSONDecodeError as error:
-            report(InputError(where, f"not valid JSON ({error.msg}); skipped"))
+            report(InputError(where, f"not valid JSON ({error.msg})"))
 
 
 def _json_record(
     record: Any, where: str, path: Path | None, settings: Settings, report: ProblemHandler
 ) -> Iterator[Article]:
     if not isinstance(record, Mapping):
-        raise InputError(where, 'expected a JSON object with a "text" field; skipped')
+        raise InputError(where, 'expected a JSON object with a "text" field')
     body = record.get("text")
     if not isinstance(body, str) or not body.strip():
-        raise InputError(where, 'no "text" string (required); skipped')
+        raise InputError(where, 'no "text" string (required)')
     published = record.get("published")
     parsed: str | None = None
     if published not in (None, ""):

@@ -15,6 +15,7 @@ from importlib.resources import files
 from newsweave.models import Article, Brief, Span, SummarySentence
 
 FORMATS = ("markdown", "json", "html")
+NO_SUMMARY = "No summary: no sentence of these articles is long enough or fits the budget."
 
 
 def _citation_numbers(brief: Brief, sentence: SummarySentence) -> list[int]:
@@ -32,6 +33,8 @@ def _describe(article: Article) -> str:
 def render_markdown(brief: Brief) -> str:
     """The brief as Markdown: title, summary with [n] citations, and the numbered sources."""
     lines = [f"# {brief.title}", "", "## Summary", ""]
+    if not brief.summary:
+        lines.append(f"_{NO_SUMMARY}_")
     for sentence in brief.summary:
         cites = "".join(f"[{n}]" for n in _citation_numbers(brief, sentence))
         lines.append(f"- {sentence.text} {cites}")
@@ -124,7 +127,9 @@ def render_html(brief: Brief) -> str:
         }
         for n, article in enumerate(brief.articles, start=1)
     ]
-    return template.render(title=brief.title, summary=summary, articles=articles)
+    return template.render(
+        title=brief.title, summary=summary, articles=articles, no_summary=NO_SUMMARY
+    )
 
 
 RENDERERS: dict[str, Callable[[Brief], str]] = {

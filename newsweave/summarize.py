@@ -1,6 +1,7 @@
 """Extractive multi-document summaries: whole sentences from the articles, each with its citations.
 
-Every summarizer has the same contract: `(StoryIndex, Settings) -> chosen sentence indices`, and
+Every summarizer has the same contract: `(StoryIndex, Settings, candidates) -> chosen sentence
+indices`, choosing among the candidates (sentences that can stand alone) within the budget; and
 `SUMMARIZERS` maps names to them. `summarize_story` then orders the choice for reading and attaches
 to each sentence the Spans of every article that says the same (support.py).
 
@@ -22,12 +23,15 @@ from newsweave.errors import SettingsError
 from newsweave.models import Annotation, SummarySentence
 from newsweave.support import StoryIndex, build_index, find_support, says_the_same
 
-Summarizer = Callable[[StoryIndex, Settings], list[int]]
+# (story, settings, candidate sentences in priority order) -> chosen sentences.
+Summarizer = Callable[[StoryIndex, Settings, Sequence[int]], list[int]]
 
 # Coverage saturates at this many "average sentences" worth of similarity (Lin & Bilmes's a).
 _SATURATION = 5.0
 # Cost exponent of the budgeted greedy: gain per word**r favours informative short sentences.
 _COST_EXPONENT = 0.3
+# When no sentence can stand alone, sentences of at least this many words are used instead.
+_RELAXED_WORDS = 3
 # Sentences that lean on the one before ("He said...", "But ...") are worth this much alone.
 _DEPENDENT_FACTOR = 0.5
 _DEPENDENT_START = re.compile(
@@ -101,9 +105,7 @@ def _greedy(
     texts = [s.span.text for s in index.sentences]
     left = _budget(settings)
     chosen: list[int] = []
-    pool = [
-        i for i in candidates if is_candidate(texts[i], settings) and not inside_quotation(index, i)
-    ]
+    pool = list(candidates)
     while pool:
         best, best_score = -1, 0.0
         for i in pool:
@@ -129,7 +131,9 @@ def _follows(index: StoryIndex, sentence: int, chosen: Sequence[int]) -> bool:
     return index.position[sentence] > 0 and (sentence - 1) in chosen
 
 
-def summarize_coverage(index: StoryIndex, settings: Settings) -> list[int]:
+def summarize_coverage(
+    index: StoryIndex, settings: Settings, candidates: Sequence[int]
+) -> list[int]:
     """Budgeted coverage maximisation (Lin & Bilmes 2011), with a lead prior and a bonus.
 
     The bonus goes to what several articles report: the more sources say it, the more it matters.
@@ -137,10 +141,10 @@ def summarize_coverage(index: StoryIndex, settings: Settings) -> list[int]:
     import numpy as np
 
     count = len(index.sentences)
-    if count == 0:
+    if not candidates:
         return []
     others = max(len(index.annotations) - 1, 1)
-    corroboration = [1.0 + len(find_support(index, i, settings)) / others for i in range(count)]
+    corroboration = {i: 1.0 + len(find_support(index, i, settings)) / others for i in candidates}
     similarity = np.clip(index.cosine.astype(np.float64), 0.0, None)
     # How much covering each sentence matters: the first sentences of an article carry its news.
     importance = np.array([1.0 / np.sqrt(1.0 + p) for p in index.position])
@@ -159,28 +163,28 @@ def summarize_coverage(index: StoryIndex, settings: Settings) -> list[int]:
         covered = float(np.minimum(after, cap).sum() - np.minimum(before, cap).sum())
         return covered * corroboration[candidate]
 
-    return _greedy(index, settings, gain, range(count))
+    return _greedy(index, settings, gain, candidates)
 
 
-def summarize_centroid(index: StoryIndex, settings: Settings) -> list[int]:
+def summarize_centroid(
+    index: StoryIndex, settings: Settings, candidates: Sequence[int]
+) -> list[int]:
     """Sentences closest to the story's centroid first, skipping repeats."""
     import numpy as np
 
-    if not index.sentences:
+    if not candidates:
         return []
     rows = [a.embeddings for a in index.annotations if len(a.sentences)]
     centroid = np.vstack(rows).mean(axis=0)
     centroid /= max(float(np.linalg.norm(centroid)), 1e-12)
     embeddings = np.vstack(rows)
     scores = embeddings @ centroid
-    return _greedy(index, settings, lambda i, _chosen: float(scores[i]) + 1.0, range(len(scores)))
+    return _greedy(index, settings, lambda i, _chosen: float(scores[i]) + 1.0, candidates)
 
 
-def summarize_lead(index: StoryIndex, settings: Settings) -> list[int]:
+def summarize_lead(index: StoryIndex, settings: Settings, candidates: Sequence[int]) -> list[int]:
     """The first sentences of each article in turn: all leads, then all second sentences, ..."""
-    order = sorted(
-        range(len(index.sentences)), key=lambda i: (index.position[i], index.article_of[i])
-    )
+    order = sorted(candidates, key=lambda i: (index.position[i], index.article_of[i]))
     rank = {sentence: len(order) - k for k, sentence in enumerate(order)}
     # Cost is neutralised so the greedy follows the lead order strictly.
     return _greedy(
@@ -244,7 +248,16 @@ def summarize_story(
             f"unknown summarizer {settings.summarizer!r}; choose one of {', '.join(SUMMARIZERS)}"
         )
     index = build_index(annotations)
-    chosen = SUMMARIZERS[settings.summarizer](index, settings)
+    texts = [sentence.span.text for sentence in index.sentences]
+    candidates = [
+        i
+        for i, text in enumerate(texts)
+        if is_candidate(text, settings) and not inside_quotation(index, i)
+    ]
+    if not candidates:
+        # Articles made only of fragments or open quotations still get their longest parts.
+        candidates = [i for i, text in enumerate(texts) if len(text.split()) >= _RELAXED_WORDS]
+    chosen = SUMMARIZERS[settings.summarizer](index, settings, candidates)
     summary = []
     for i in reading_order(index, chosen):
         sentence = index.sentences[i]

@@ -118,6 +118,23 @@ def test_jsonl_fields_ids_multinews_split_and_bad_lines(tmp_path: Path) -> None:
     assert any("published 'sometime' is not a date" in p for p in problems)
 
 
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("null", 'expected a JSON object with a "text" field'),
+        ("[]", "no JSON records in this file"),
+    ],
+)
+def test_a_json_file_without_articles_gets_one_message(
+    tmp_path: Path, content: str, message: str
+) -> None:
+    path = tmp_path / "x.json"
+    path.write_text(content, "utf-8")
+    articles, problems = read([path])
+    assert not articles
+    assert problems == [f"{path}: {message}"]
+
+
 def test_json_array_and_single_object(tmp_path: Path) -> None:
     (tmp_path / "list.json").write_text(
         json.dumps([{"text": STORY}, {"text": STORY + " More."}]), "utf-8"

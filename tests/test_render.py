@@ -60,3 +60,9 @@ def test_json_round_trip() -> None:
     assert data["summary"][0]["support"] == 2
     assert Article.from_dict(data["articles"][0]) == FIRST
     assert Span.from_dict(data["summary"][0]["sources"][0]) == FIRST.span(0, 29)
+
+
+def test_an_empty_summary_says_why() -> None:
+    empty = Brief(title="Nothing", articles=(SECOND,), summary=())
+    assert "_No summary: no sentence of these articles" in render_markdown(empty)
+    assert "No summary: no sentence of these articles" in render_html(empty)

@@ -114,20 +114,22 @@ def test_questions_fragments_and_quote_middles_are_not_candidates() -> None:
         "They made a good impression on us, well-armed guys who stood along the outer perimeter."
     )
     closing = "No one could penetrate us,” the ambassador said on Russian state television."
+    normal = "Moscow kept its embassy in Kabul open while Western nations left."
     text = f"{opening} {middle} {closing}"
-    article = Article(id="q", text=f"{question}\n\n{short}\n\n{text}")
+    article = Article(id="q", text=f"{question}\n\n{short}\n\n{text}\n\n{normal}")
     spans = [(0, len(question)), (len(question) + 2, len(question) + 2 + len(short))]
     base = len(question) + len(short) + 4
     spans += [
         (base, base + len(opening)),
         (base + len(opening) + 1, base + len(opening) + 1 + len(middle)),
+        (base + len(text) - len(closing), base + len(text)),
+        (len(article.text) - len(normal), len(article.text)),
     ]
     sentences = tuple(Sentence(article.span(s, e), ("moscow",), 0) for s, e in spans)
     vectors = np.vstack([vector((i, 1.0)) for i in range(len(sentences))])
     summary = summarize_story([Annotation(article, sentences, (), vectors)], Settings())
     chosen = {s.text for s in summary}
-    assert question not in chosen and short not in chosen and middle not in chosen
-    assert opening not in chosen  # unbalanced: its quote closes in a later sentence
+    assert chosen == {normal}, "no part of the multi-sentence quotation can stand alone"
 
 
 def test_lead_summarizer_takes_leads_first(story: list[Annotation]) -> None:
@@ -150,3 +152,15 @@ def test_empty_story_gives_empty_summary() -> None:
         Article(id="e", text="x"), (), (), np.zeros((0, DIMENSIONS), dtype=np.float32)
     )
     assert summarize_story([empty], Settings()) == ()
+
+
+def test_an_article_of_fragments_falls_back_to_its_longer_parts() -> None:
+    opening = '"Unbalanced quote here and it goes on for a while, said nobody in particular'
+    article = Article(id="f", text=f"{opening}\n\nHi there.")
+    sentences = (
+        Sentence(article.span(0, len(opening)), ("unbalanced",), 0),
+        Sentence(article.span(len(opening) + 2, len(article.text)), (), 1),
+    )
+    vectors = np.vstack([vector((0, 1.0)), vector((1, 1.0))])
+    summary = summarize_story([Annotation(article, sentences, (), vectors)], Settings())
+    assert [s.text for s in summary] == [opening]
