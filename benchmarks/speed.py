@@ -145,10 +145,9 @@ def main() -> None:
     options = parser.parse_args()
 
     from newsweave import annotate_articles, read_articles
-    from newsweave.annotate import paragraph_offsets
 
     articles = read_articles([EXAMPLE])
-    paragraphs = [a.text[s:e] for a in articles for s, e in paragraph_offsets(a.text)]
+    paragraphs = [a.text[s:e] for a in articles for s, e in a.paragraph_bounds()]
     sentences = [s.span.text for a in annotate_articles(articles) for s in a.sentences]
 
     rows: dict[str, dict[str, list[float]]] = {

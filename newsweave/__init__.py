@@ -17,7 +17,7 @@ from newsweave.errors import (
     NoArticlesError,
     SettingsError,
 )
-from newsweave.ingest import read_articles
+from newsweave.ingest import read_articles, read_records
 from newsweave.models import (
     Annotation,
     Article,
@@ -53,6 +53,7 @@ __all__ = [
     "__version__",
     "annotate_articles",
     "read_articles",
+    "read_records",
     "render_html",
     "render_json",
     "render_markdown",

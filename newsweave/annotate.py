@@ -1,7 +1,7 @@
 """Article -> Annotation: sentences, entities and sentence embeddings, batched through nlp.py.
 
 This is the heavy stage and a pure function of each article, so any runner can map it. Paragraphs
-are parsed separately (a sentence never crosses a paragraph break) and their offsets are carried
+are parsed separately (a sentence never crosses a paragraph break), and their offsets are carried
 into article offsets, so every Span resolves against `article.text`.
 """
 
@@ -23,17 +23,6 @@ ProgressHandler = Callable[[int], None]
 # Articles parsed before their sentences are embedded together: large enough for efficient
 # embedding batches, small enough that progress moves.
 _GROUP = 16
-_PARAGRAPH_BREAK = "\n\n"
-
-
-def paragraph_offsets(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each paragraph of an article's clean text (joined by blank lines)."""
-    offsets = []
-    start = 0
-    for paragraph in text.split(_PARAGRAPH_BREAK):
-        offsets.append((start, start + len(paragraph)))
-        start += len(paragraph) + len(_PARAGRAPH_BREAK)
-    return offsets
 
 
 def annotate_articles(
@@ -75,7 +64,7 @@ def _parse(
 ) -> tuple[tuple[Sentence, ...], tuple[Entity, ...]]:
     sentences: list[Sentence] = []
     entities: list[Entity] = []
-    for index, (start, end) in enumerate(paragraph_offsets(article.text)):
+    for index, (start, end) in enumerate(article.paragraph_bounds()):
         doc = nlp(article.text[start:end])
         for sent in _sentences(doc):
             sentence_start = start + sent.start_char

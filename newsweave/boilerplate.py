@@ -26,6 +26,7 @@ KINDS: dict[str, str] = {
     "separator": "lines with no words",
     "notice": "archive, legal, advertising and media-player notices",
     "metadata": "the article's own date and byline lines (kept as metadata, not text)",
+    "markup": "raw HTML blocks in Markdown input (embeds, scripts)",
 }
 
 _TERMINAL = ".!?\"”’')…:;"
@@ -34,6 +35,7 @@ _QUOTED = re.compile(r"[\"“][^\"“”]*[\"”]")
 _READER = re.compile(r"\b(?:you|your|yours)\b", re.IGNORECASE)
 _TEASER_PARAGRAPHS = 3
 _LIST_FRAMES = frozenset({"related", "byline", "separator", "end"})
+_TAIL_OPENERS = frozenset({"related", "byline", "bio", "newsletter", "sharing"})
 _PLATFORMS = (
     r"facebook|twitter|x|linkedin|reddit|whatsapp|pinterest|e-?mail|print|messenger|flipboard|"
     r"tumblr|instagram|youtube|tiktok|telegram|threads|bluesky|google\+|copy link|sms"
@@ -60,7 +62,9 @@ def _rule(kind: str, pattern: str, max_words: int, flags: int = re.IGNORECASE) -
 
 
 # Each rule names one kind of furniture; max_words keeps a rule off story paragraphs, which are
-# longer than the furniture they might mention.
+# longer than the furniture they might mention. Prefix rules end in `_END` (a colon, a bar or the
+# end of the paragraph) so that "Related charges were filed" or "Top-level talks" stay story.
+_END = r"(?:\s*[:|]|\W*$)"
 _RULES: tuple[_Rule, ...] = (
     _rule("separator", r"^[\W_\d]*$", 10),
     # Newsletters and subscriptions: imperative prompts, reader address, or product names.
@@ -83,8 +87,13 @@ _RULES: tuple[_Rule, ...] = (
         r"become a (?:member|subscriber))\b",
         60,
     ),
-    _rule("newsletter", r"\b(?:privacy (?:policy|notice)|terms of (?:use|service))\b", 15),
-    _rule("newsletter", r"^(?:log ?in|sign ?in|create (?:a|an|your) (?:free )?account)\b", 15),
+    # Footer links ("Privacy Policy | Terms of Use"), not sentences about a privacy policy.
+    _rule(
+        "newsletter",
+        r"^(?!.*[.!?]$).*\b(?:privacy (?:policy|notice)|terms of (?:use|service))\b",
+        15,
+    ),
+    _rule("newsletter", rf"^(?:log ?in|sign ?in|create (?:a|an|your) (?:free )?account){_END}", 15),
     # A product line ("A free daily email with ..."): a fragment, not a sentence of the story.
     _rule(
         "newsletter",
@@ -99,28 +108,29 @@ _RULES: tuple[_Rule, ...] = (
         rf"(?: (?:story|article|page|post|link))?(?: (?:on|via) (?:{_PLATFORMS}))?\W*$",
         8,
     ),
-    _rule("sharing", rf"^(?:(?:{_PLATFORMS})[\s,|/·•]*)+$", 12),
+    _rule("sharing", rf"^(?:{_PLATFORMS})(?:[\s,|/·•]+(?:{_PLATFORMS}))*\W*$", 12),
     _rule("sharing", r"^play (?:facebook|twitter|video|embed|audio)\b", 6),
     _rule(
         "sharing",
-        rf"\b(?:follow|like) (?:us|him|her|them|@\w+)(?: on (?:{_PLATFORMS}))?\b|^follow\b.*@\w+",
+        rf"\b(?:follow|like) us\b|^follow\b.*@\w+|"
+        rf"\bfollow (?:him|her|them|@\w+|\w+(?: \w+)?) on (?:{_PLATFORMS})\b",
         30,
     ),
     _rule("sharing", r"^tweet with a location$|\byour tweets?\b|\btweet location history\b", 60),
     _rule(
         "sharing",
-        r"\b(?:join the (?:conversation|discussion)|comments? (?:are|have been) closed|"
-        r"leave a comment|view comments|show comments)\b",
+        r"^(?:join the (?:conversation|discussion)|leave a comment|view comments|show comments)\b|"
+        r"\bcomments? (?:are|have been) closed\b",
         20,
     ),
-    # Captions and credits.
+    # Captions and credits: a credit label, an agency's name closing the paragraph, AP's
+    # "FILE - " opening, a "(Name/Agency)" credit, or a bare "Name/Agency" line.
     _rule(
         "caption",
-        r"(?:^|[\s.;(\[])(?:photo(?:graph)?|image|picture|illustration|video|credit)s?"
-        r"(?:\s+by\b|\s*[:;])",
+        r"(?:^|[\s.;(\[])(?:(?:photo(?:graph)?|image|picture|illustration|video)s?(?:\s+by\b|\s*[:;])|"
+        r"credits?\s*[:;])",
         60,
     ),
-    # An agency's name ends a caption ("... Credit: Getty Images"); elsewhere it is news.
     _rule(
         "caption",
         r"\b(?:getty\s+images?|ap\s+photo|afp\s+via|via\s+getty|shutterstock|istock(?:photo)?|"
@@ -128,7 +138,11 @@ _RULES: tuple[_Rule, ...] = (
         r"[^.!?]{0,40}[.)\]]?\s*$",
         60,
     ),
-    _rule("caption", r"^\(?(?:file|above|top|below|pictured|inset)\s*(?:photo)?\s*[-:–—)]", 80),
+    _rule(
+        "caption",
+        r"^\(?(?:file|above|top|below|pictured|inset)(?:\s+photo)?(?:\s+[-–—]\s|\s*[:)])",
+        80,
+    ),
     _rule("caption", r"\([^()]{2,60}\s*/\s*[^()]{2,60}\)\s*$", 80),
     _rule(
         "caption",
@@ -139,7 +153,8 @@ _RULES: tuple[_Rule, ...] = (
     _rule(
         "caption",
         r"^(?:toggle caption|hide caption|enlarge this image|image copyright|image caption|"
-        r"media caption|getty images|photo|video)\b",
+        r"media caption)\b|^(?:getty images|photos?|videos?|watch)\W*$|"
+        r"^(?:photos?|videos?|images?)\s*[:|]",
         20,
     ),
     # Notices: web archives, legal lines, advertising, media players, syndication.
@@ -155,8 +170,9 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "notice",
-        r"\ball rights reserved\b|\bmay not be (?:published|reproduced|broadcast|rewritten|"
-        r"redistributed)\b|^©|^copyright\s+(?:©\s*)?\d{4}\b",
+        r"\ball rights reserved\b|^©|^copyright\s+(?:©\s*)?\d{4}\b|"
+        r"\bmay not be (?:published|reproduced|broadcast|rewritten|redistributed)(?:,| or) "
+        r"(?:broadcast|rewritten|redistributed|reproduced)\b",
         60,
     ),
     _rule(
@@ -172,27 +188,64 @@ _RULES: tuple[_Rule, ...] = (
     _rule("notice", r"^(?:update|updated|editor'?s note|correction)s?\s*[:\-–—]?$", 3),
     _rule(
         "notice",
-        r"\b(?:this (?:article|story|post) (?:was|has been|is) (?:originally |first )?"
+        r"^(?:this (?:article|story|post) (?:was|has been|is) (?:originally |first )?"
         r"(?:published|posted|appeared)|originally (?:published|appeared) (?:on|in|at|by))\b",
         40,
     ),
-    # Lists of other articles.
+    # Lists of other articles: their headers ("Related:", "More from X", "Read more").
     _rule(
         "related",
         r"^(?:related(?: (?:articles?|stories|coverage|content|links?|news|reading))?|recommended"
         r"(?: for you| stories| reading)?|more from\b.*|more on\b.*|more (?:stories|news)|"
         r"most (?:read|popular|viewed|shared)|trending(?: now)?|you (?:may|might) (?:also )?like|"
-        r"read (?:more|next|also)|see also|also read|what to read next|top stories|latest news|"
-        r"editor'?s picks|in other news|don'?t miss)\b\W*",
+        rf"read (?:more|next|also)|see also|also read|what to read next|top stories|latest news|"
+        rf"editor'?s picks|in other news|don'?t miss){_END}",
         12,
     ),
-    _rule(
-        "byline",
-        r"^By\s+(?:[A-Z][\w.'’-]*\s*){1,4}(?:(?:,|and|&|\||/|–|—|-)\s*(?:[\w.'’&-]+\s*){1,6})*$",
-        15,
-        0,
-    ),
 )
+# Kinds whose rules look for words a reporter might quote or report ("said the newsletter ...");
+# a paragraph with attribution is story, not a prompt.
+_ATTRIBUTED = re.compile(r"\b(?:said|says|told|according to|reported|reports)\b", re.IGNORECASE)
+_PROMPT_KINDS = frozenset({"newsletter", "sharing", "related", "notice"})
+# Scripts written without spaces: each character counts as a word, so Chinese or Japanese story
+# paragraphs are not mistaken for short headlines.
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+# Lower-case words a byline may hold besides names: "By Jane Roe, staff writer, The Planet".
+_BYLINE_WORDS = frozenset(
+    {
+        *("and", "of", "the", "for", "in", "at", "with", "via", "to"),
+        *("staff", "writer", "writers", "reporter", "reporters", "correspondent", "contributor"),
+        *("editor", "senior", "special", "chief", "associated", "published", "updated"),
+    }
+)
+
+
+_NOT_NAMES = frozenset(
+    {
+        *("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+        *("january", "february", "march", "april", "may", "june", "july", "august"),
+        *("september", "october", "november", "december"),
+    }
+)
+
+
+def is_byline(text: str) -> bool:
+    """Whether text is a byline ("By Rafi Schwartz, The Week US Published").
+
+    A sentence that starts with "By" ("By Sunday, the deal had collapsed") is not.
+    """
+    tokens = text.split()
+    if not 2 <= len(tokens) <= 15 or tokens[0] != "By" or not tokens[1][:1].isupper():
+        return False
+    if tokens[1].strip(",.").lower() in _NOT_NAMES:
+        return False
+    if text[-1] in ".!?":
+        return False
+    return all(
+        not token[:1].islower() or token.strip(",;:|/–—-") in _BYLINE_WORDS for token in tokens[1:]
+    )
+
 
 # Phrases of an author's biography; two or more in one paragraph make it a bio.
 _BIO_CUES = tuple(
@@ -285,8 +338,13 @@ def _is_hard_wrapped(lines: list[str]) -> bool:
 
 
 def word_count(text: str) -> int:
-    """Number of words (runs of letters, with inner apostrophes, dots or hyphens) in text."""
-    return len(_WORD.findall(text))
+    """Number of words in text.
+
+    Words are runs of letters (with inner apostrophes, dots or hyphens), and each character of
+    a script written without spaces (Chinese, Japanese).
+    """
+    unspaced = len(_UNSPACED.findall(text))
+    return len(_WORD.findall(_UNSPACED.sub(" ", text))) + unspaced
 
 
 def addresses_reader(text: str) -> bool:
@@ -319,14 +377,26 @@ def classify_paragraph(text: str) -> str | None:
     words = word_count(text)
     # What someone says inside quotation marks is story, whatever words it uses.
     unquoted = _QUOTED.sub(" ", text)
+    attributed = bool(_ATTRIBUTED.search(unquoted))
     for rule in _RULES:
+        if attributed and rule.kind in _PROMPT_KINDS:
+            continue
         if words <= rule.max_words and rule.pattern.search(unquoted):
             return rule.kind
+    if is_byline(unquoted):
+        return "byline"
     if words <= 150 and unquoted == text:
         cues = sum(1 for cue in _BIO_CUES if cue.search(text))
         if cues >= 2:
             return "bio"
     return None
+
+
+def _frames(before: str | None, after: str | None) -> bool:
+    """Whether furniture before and after a run of short paragraphs makes the run furniture."""
+    if before is None or after is None or {before, after} <= {"separator", "end"}:
+        return False
+    return after != "end" or before in _TAIL_OPENERS
 
 
 def strip_boilerplate(paragraphs: list[Paragraph]) -> tuple[list[Paragraph], list[RemovedLine]]:
@@ -345,7 +415,9 @@ def strip_boilerplate(paragraphs: list[Paragraph]) -> tuple[list[Paragraph], lis
     # Runs of unclaimed paragraphs framed by furniture are furniture: a marketing line between
     # two sign-up prompts, headlines after "More from X" up to the end. Story text breaks such
     # runs, except in a related-article list: between a byline and another list marker, up to
-    # three short paragraphs are one teaser (headline, kicker, dek), however they end.
+    # three short paragraphs are one teaser (headline, kicker, dek), however they end. Section
+    # breaks ("* * *") alone frame nothing, and the end of the text frames only after furniture
+    # that opens a trailing block (a list, a bio, a sign-up prompt).
     i = 0
     while i < len(paragraphs):
         if kinds[i] is not None or not short[i]:
@@ -356,7 +428,7 @@ def strip_boilerplate(paragraphs: list[Paragraph]) -> tuple[list[Paragraph], lis
             end += 1
         before = kinds[i - 1] if i > 0 else None
         after = kinds[end] if end < len(paragraphs) else "end"
-        if before is not None and after is not None:
+        if _frames(before, after):
             framing = {before, after}
             teaser = (
                 end - i <= _TEASER_PARAGRAPHS

@@ -43,21 +43,31 @@ def _write_output(text: str, output: str | None) -> None:
     if output is None:
         click.echo(text, nl=False)
         return
-    target = Path(output)
+    # Through a symbolic link to the file it names; a FIFO or device (-o /dev/stdout) is
+    # written directly, since it cannot be replaced by a finished file.
+    target = Path(output).resolve()
     if target.is_dir():
         raise NewsweaveError(f"{output}: is a directory; give a file name with -o")
-    if not target.parent.exists():
+    if not target.parent.is_dir():
         raise NewsweaveError(f"{output}: directory {target.parent} does not exist")
-    # A sibling temporary file, moved over the target once complete; plain open() so the file
-    # gets the user's usual permissions (mkstemp would make it private).
+    try:
+        if target.exists() and not target.is_file():
+            with target.open("w", encoding="utf-8") as stream:
+                stream.write(text)
+            return
+    except OSError as error:
+        raise NewsweaveError(f"{output}: cannot write ({error.strerror or error})") from None
+    # A sibling temporary file, moved over the target once complete, so a failed run never
+    # leaves half a file; plain open() gives it the user's usual permissions.
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         with temporary.open("x", encoding="utf-8") as stream:
             stream.write(text)
         temporary.replace(target)
     except OSError as error:
-        temporary.unlink(missing_ok=True)
         raise NewsweaveError(f"{output}: cannot write ({error.strerror or error})") from None
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 @contextmanager

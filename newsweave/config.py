@@ -61,8 +61,9 @@ class Settings:
     embed_batch_size: int = _setting(32, "Sentences embedded per batch.")
     max_file_mb: float = _setting(
         10.0,
-        "Largest plain-text or HTML file read as one article, in MB; larger files are "
-        "reported and skipped. JSONL files are read line by line and have no size limit.",
+        "Largest plain-text, Markdown or HTML file read as one article, in MB; larger files "
+        "are reported and skipped. JSON Lines files are streamed line by line and .json files "
+        "read whole, without this limit; each article in them is bounded by max_article_chars.",
     )
     max_article_chars: int = _setting(
         200_000,

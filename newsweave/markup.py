@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from newsweave.boilerplate import Paragraph
+from newsweave.boilerplate import Paragraph, split_paragraphs
 from newsweave.errors import InputError
+from newsweave.metadata import clean_value
+from newsweave.models import RemovedLine
 
 _TIMESTAMP_META = re.compile(
     r"""<meta\s[^>]*(?:property|name|itemprop)\s*=\s*["'](?:article:published_time|"""
@@ -76,19 +78,12 @@ def extract_html(html: str, label: str) -> HtmlPage:
     date = fields.get("date")
     return HtmlPage(
         text=text,
-        title=_clean(fields.get("title")),
-        author=_clean(fields.get("author")),
-        sitename=_clean(fields.get("sitename")),
+        title=clean_value(fields.get("title")),
+        author=clean_value(fields.get("author")),
+        sitename=clean_value(fields.get("sitename")),
         published=_timestamp(html, date) or (str(date) if date else None),
-        url=_clean(fields.get("url")),
+        url=clean_value(fields.get("url")),
     )
-
-
-def _clean(value: object) -> str | None:
-    if value is None:
-        return None
-    text = " ".join(str(value).split())
-    return text or None
 
 
 def _timestamp(html: str, day: object) -> str | None:
@@ -113,45 +108,57 @@ def _timestamp(html: str, day: object) -> str | None:
     return None
 
 
-def markdown_paragraphs(text: str) -> tuple[list[Paragraph], str | None]:
-    """The paragraphs of a Markdown document as plain text, and its first top-level heading.
+def markdown_paragraphs(text: str) -> tuple[list[Paragraph], str | None, list[RemovedLine]]:
+    """The paragraphs of a Markdown document as plain text, its first heading, and raw HTML.
 
-    Headings, paragraphs, list items and block quotes become paragraphs (with the line where
-    they start); link text is kept, images and raw HTML are dropped, emphasis marks removed.
+    Headings, paragraphs, list items, block quotes and code blocks (pasted text is often
+    indented, which Markdown reads as code) become paragraphs with the line where they start;
+    link text is kept, images and inline HTML dropped, emphasis marks removed. Raw HTML blocks
+    (embeds, scripts) are not text: they come back as removed lines of kind "markup".
 
     Args:
         text: The Markdown source.
 
     Returns:
-        The paragraphs (the first `#` heading excluded) and that heading's text, or None.
+        The paragraphs (the first `#` heading excluded), that heading's text or None, and the
+        removed HTML blocks.
     """
     from markdown_it import MarkdownIt
 
     tokens = MarkdownIt("commonmark").parse(text)
     paragraphs: list[Paragraph] = []
+    removed: list[RemovedLine] = []
     title: str | None = None
-    block_line = 1
     heading_level = 0
     for token in tokens:
-        if token.type.endswith("_open") and token.map is not None:
-            block_line = token.map[0] + 1
-            if token.type == "heading_open":
-                heading_level = int(token.tag[1:])
-        if token.type == "heading_close":
+        line = token.map[0] + 1 if token.map is not None else 1
+        if token.type == "heading_open":
+            heading_level = int(token.tag[1:])
+        elif token.type == "heading_close":
             heading_level = 0
-        if token.type != "inline":
-            continue
-        parts: list[str] = []
-        for child in token.children or []:
-            if child.type in ("text", "code_inline"):
-                parts.append(child.content)
-            elif child.type in ("softbreak", "hardbreak"):
-                parts.append(" ")
-        plain = " ".join("".join(parts).split())
-        if not plain:
-            continue
-        if heading_level == 1 and title is None and not paragraphs:
-            title = plain
-            continue
-        paragraphs.append(Paragraph(block_line, plain))
-    return paragraphs, title
+        elif token.type in ("code_block", "fence"):
+            paragraphs.extend(
+                Paragraph(line + block.line - 1, block.text)
+                for block in split_paragraphs(token.content)
+            )
+        elif token.type == "html_block":
+            removed.append(RemovedLine(line, "markup", " ".join(token.content.split())))
+        elif token.type == "inline":
+            plain = _inline_text(token.children or [])
+            if not plain:
+                continue
+            if heading_level == 1 and title is None and not paragraphs:
+                title = plain
+                continue
+            paragraphs.append(Paragraph(line, plain))
+    return paragraphs, title, removed
+
+
+def _inline_text(children: list[Any]) -> str:
+    parts: list[str] = []
+    for child in children:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+    return " ".join("".join(parts).split())

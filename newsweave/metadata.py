@@ -13,17 +13,19 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from newsweave.boilerplate import Paragraph, looks_like_story_text, word_count
+from newsweave.boilerplate import Paragraph, is_byline, looks_like_story_text, word_count
 from newsweave.models import RemovedLine
 
 # How far into the text a headline, byline or bare date line is still part of the header.
 _HEADER_PARAGRAPHS = 6
 
 _DATE_LABEL = re.compile(
-    r"^(?:(?:first |originally )?published|posted|updated|last (?:updated|modified)|date(?:line)?)"
-    r"(?:\s+on)?\s*[:\-–—]?\s*(?P<date>.*\d.*)$",
+    r"^(?P<label>(?:first |originally )?published|posted|updated|last (?:updated|modified)|"
+    r"date(?:line)?)(?:\s+on)?\s*[:\-–—]?\s*(?P<date>.*\d.*)$",
     re.IGNORECASE,
 )
+# Labels of the publication date; "Updated ..." is kept as metadata but is not when it appeared.
+_PUBLISHED_LABELS = ("published", "posted", "date", "first published", "originally published")
 _YEAR = re.compile(r"(?<!\d)(?:1[89]|20)\d{2}(?!\d)")
 _MONTH_NAME = re.compile(
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?(?=[\s,\d]|$)",
@@ -36,11 +38,8 @@ _TIME = re.compile(
 )
 # US zone names that dateparser does not know; a time in them has an unknown UTC offset.
 _UNKNOWN_ZONES = re.compile(r"\b(?:ET|CT|MT|PT)\b")
-_BYLINE = re.compile(
-    r"^By\s+(?P<names>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}"
-    r"(?:\s*(?:,|and|&)\s*[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})*)"
-    r"(?:\s*[,|–—-]\s*.*)?$"
-)
+# "By Jane Roe and John Doe, The Planet": the names end at the first comma, bar or dash.
+_AFFILIATION = re.compile(r"\s*[,|–—]\s*|\s+-\s+")
 # A name: capitalised words, dots only inside abbreviations ("U.S."), so "NPR. All" stops at NPR.
 _NAME_WORD = r"[A-Z][\w&'’-]*(?:\.[A-Z][\w&'’-]*)*"
 _OUTLET = rf"(?P<name>(?:The |the )?{_NAME_WORD}(?: (?:{_NAME_WORD}|of|and|&)){{0,4}})"
@@ -98,19 +97,25 @@ def parse_published(value: str) -> str | None:
         settings={"STRICT_PARSING": True, "REQUIRE_PARTS": ["day", "month", "year"]},
     )
     has_time = bool(_TIME.search(text))
-    candidates = [text]
     if has_time and _UNKNOWN_ZONES.search(text):
         # The clock time is in a zone of unknown offset: keep only the calendar date.
         has_time = False
-        candidates = [_UNKNOWN_ZONES.sub(" ", _TIME.sub(" ", text))]
-    for candidate in candidates:
-        parsed = parser.get_date_data(candidate).date_obj
-        if parsed is None:
-            continue
-        if has_time and parsed.tzinfo is not None:
-            return str(parsed.isoformat())
-        return str(parsed.date().isoformat())
-    return None
+        text = _UNKNOWN_ZONES.sub(" ", _TIME.sub(" ", text))
+    parsed = parser.get_date_data(text).date_obj
+    if parsed is None:
+        return None
+    # A time is kept only with its UTC offset; otherwise the day alone is what is known.
+    if has_time and parsed.tzinfo is not None:
+        return str(parsed.isoformat())
+    return str(parsed.date().isoformat())
+
+
+def clean_value(value: object) -> str | None:
+    """A metadata string with whitespace normalised, or None when it is missing or empty."""
+    if value is None:
+        return None
+    text = " ".join(str(value).split())
+    return text or None
 
 
 def _is_headline(text: str) -> bool:
@@ -152,21 +157,20 @@ def read_header(paragraphs: Sequence[Paragraph], title: str | None = None) -> He
         if label and word_count(text) <= 14:
             parsed = parse_published(label.group("date"))
             if parsed is not None or in_header:
-                published = published or parsed
+                if label.group("label").lower() in _PUBLISHED_LABELS:
+                    published = published or parsed
                 removed.append(RemovedLine(paragraph.line, "metadata", text))
                 continue
-        if in_header:
-            byline = _BYLINE.match(text)
-            if byline and word_count(text) <= 15 and author is None:
-                author = byline.group("names")
+        if in_header and author is None and is_byline(text):
+            author = _AFFILIATION.split(text[3:].strip(), maxsplit=1)[0]
+            removed.append(RemovedLine(paragraph.line, "metadata", text))
+            continue
+        if in_header and published is None and word_count(text) <= 8:
+            parsed = parse_published(text)
+            if parsed is not None:
+                published = parsed
                 removed.append(RemovedLine(paragraph.line, "metadata", text))
                 continue
-            if published is None and word_count(text) <= 8:
-                parsed = parse_published(text)
-                if parsed is not None:
-                    published = parsed
-                    removed.append(RemovedLine(paragraph.line, "metadata", text))
-                    continue
         body.append(paragraph)
     return Header(title, published, author, body, removed)
 
@@ -186,6 +190,8 @@ def infer_outlet(removed: Sequence[RemovedLine]) -> str | None:
     """
     votes: Counter[str] = Counter()
     for line in removed:
+        if line.kind not in ("newsletter", "notice", "bio"):
+            continue  # captions credit agencies, related lists name other outlets
         for index, pattern in enumerate(_OUTLET_PATTERNS):
             match = pattern.search(line.text)
             if not match:

@@ -14,6 +14,8 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
+# How an article's clean text separates its paragraphs.
+PARAGRAPH_BREAK = "\n\n"
 # Sections of the brief that later stages fill; they are part of the JSON contract already.
 FUTURE_SECTIONS = ("quotes", "actors", "relations", "timeline", "claims")
 
@@ -118,6 +120,15 @@ class Article:
     def span(self, start: int, end: int) -> Span:
         """The Span of `text[start:end]` in this article."""
         return Span(self.id, start, end, self.text[start:end])
+
+    def paragraph_bounds(self) -> list[tuple[int, int]]:
+        """(start, end) of each paragraph of `text` (paragraphs are joined by a blank line)."""
+        bounds = []
+        start = 0
+        for paragraph in self.text.split(PARAGRAPH_BREAK):
+            bounds.append((start, start + len(paragraph)))
+            start += len(paragraph) + len(PARAGRAPH_BREAK)
+        return bounds
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,11 @@ def render_json(brief: Brief) -> str:
     return json.dumps(brief.to_dict(), ensure_ascii=False, indent=2) + "\n"
 
 
+def _is_web_link(url: str | None) -> bool:
+    """Only http(s) URLs become links: a `javascript:` URL from the input must not run."""
+    return url is not None and url.lower().startswith(("http://", "https://"))
+
+
 @dataclass(frozen=True)
 class _Segment:
     text: str
@@ -75,9 +80,7 @@ def _segments(article: Article, spans: list[Span]) -> list[list[_Segment]]:
         else:
             marks.append((span.start, span.end, _anchor(span)))
     paragraphs: list[list[_Segment]] = []
-    offset = 0
-    for paragraph in article.text.split("\n\n"):
-        end_of_paragraph = offset + len(paragraph)
+    for offset, end_of_paragraph in article.paragraph_bounds():
         segments: list[_Segment] = []
         cursor = offset
         for mark_start, mark_end, anchor in marks:
@@ -91,7 +94,6 @@ def _segments(article: Article, spans: list[Span]) -> list[list[_Segment]]:
         if cursor < end_of_paragraph:
             segments.append(_Segment(article.text[cursor:end_of_paragraph], None))
         paragraphs.append(segments)
-        offset = end_of_paragraph + 2
     return paragraphs
 
 
@@ -122,6 +124,7 @@ def render_html(brief: Brief) -> str:
         {
             "number": n,
             "article": article,
+            "link": article.url if _is_web_link(article.url) else None,
             "description": _describe(article),
             "paragraphs": _segments(article, cited[article.id]),
         }

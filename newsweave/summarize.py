@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from newsweave.config import Settings
 from newsweave.errors import SettingsError
 from newsweave.models import Annotation, SummarySentence
-from newsweave.support import StoryIndex, build_index, find_support, says_the_same
+from newsweave.support import StoryIndex, build_index, find_support, mean_embedding, says_the_same
 
 # (story, settings, candidate sentences in priority order) -> chosen sentences.
 Summarizer = Callable[[StoryIndex, Settings, Sequence[int]], list[int]]
@@ -172,13 +172,11 @@ def summarize_centroid(
     """Sentences closest to the story's centroid first, skipping repeats."""
     import numpy as np
 
-    if not candidates:
+    centroid = mean_embedding(index.annotations)
+    if not candidates or centroid is None:
         return []
-    rows = [a.embeddings for a in index.annotations if len(a.sentences)]
-    centroid = np.vstack(rows).mean(axis=0)
     centroid /= max(float(np.linalg.norm(centroid)), 1e-12)
-    embeddings = np.vstack(rows)
-    scores = embeddings @ centroid
+    scores = np.vstack([a.embeddings for a in index.annotations if len(a.sentences)]) @ centroid
     return _greedy(index, settings, lambda i, _chosen: float(scores[i]) + 1.0, candidates)
 
 
@@ -227,18 +225,17 @@ def reading_order(index: StoryIndex, chosen: Sequence[int]) -> list[int]:
     return ordered
 
 
-def summarize_story(
+def choose_sentences(
     annotations: Sequence[Annotation], settings: Settings
-) -> tuple[SummarySentence, ...]:
-    """Summarize a story's annotated articles into cited sentences.
+) -> tuple[StoryIndex, list[int]]:
+    """Choose a story's summary sentences, in the order the summarizer picked them.
 
     Args:
         annotations: One per article of the story.
-        settings: The summarizer, the budget and the support thresholds.
+        settings: The summarizer and the budget.
 
     Returns:
-        The summary sentences in reading order; each one's `sources` start with its own Span,
-        followed by one Span per other article that says the same.
+        The story's sentence index and the chosen sentence indices, most valuable first.
 
     Raises:
         SettingsError: For an unknown summarizer name.
@@ -257,7 +254,26 @@ def summarize_story(
     if not candidates:
         # Articles made only of fragments or open quotations still get their longest parts.
         candidates = [i for i, text in enumerate(texts) if len(text.split()) >= _RELAXED_WORDS]
-    chosen = SUMMARIZERS[settings.summarizer](index, settings, candidates)
+    return index, SUMMARIZERS[settings.summarizer](index, settings, candidates)
+
+
+def summarize_story(
+    annotations: Sequence[Annotation], settings: Settings
+) -> tuple[SummarySentence, ...]:
+    """Summarize a story's annotated articles into cited sentences.
+
+    Args:
+        annotations: One per article of the story.
+        settings: The summarizer, the budget and the support thresholds.
+
+    Returns:
+        The summary sentences in reading order; each one's `sources` start with its own Span,
+        followed by one Span per other article that says the same.
+
+    Raises:
+        SettingsError: For an unknown summarizer name.
+    """
+    index, chosen = choose_sentences(annotations, settings)
     summary = []
     for i in reading_order(index, chosen):
         sentence = index.sentences[i]

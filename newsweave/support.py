@@ -5,10 +5,10 @@ Within one story every sentence is about the same topic, so embedding similarity
 embassy" / "we are being guarded by the Taliban" (0.66). Support therefore needs three kinds of
 evidence: the sentences are close in meaning (MiniLM cosine), they overlap in content words
 weighted by inverse frequency across the story's sentences (so the topic words that every sentence
-repeats count little), and they share at least one informative word, one found in fewer than
-sqrt(n) of the story's n sentences. In each other article only the best match can support, so a
-sentence is cited at most once per article. Precision is preferred to recall: a wrong citation
-costs the reader's trust, a missed one only a number.
+repeats count little), and they share at least one informative word, one found in at most
+max(2, sqrt(n)) of the story's n sentences. In each other article only the best match can
+support, so a sentence is cited at most once per article. Precision is preferred to recall: a
+wrong citation costs the reader's trust, a missed one only a number.
 """
 
 from __future__ import annotations
@@ -60,6 +60,17 @@ class StoryIndex:
         """Whether two sentences have a content word in common that is not a topic word."""
         shared = set(self.sentences[first].terms) & set(self.sentences[second].terms)
         return not shared.isdisjoint(self.informative)
+
+
+def mean_embedding(annotations: Sequence[Annotation]) -> npt.NDArray[np.float32] | None:
+    """The mean of all sentence embeddings of a story (its centroid), or None without sentences."""
+    import numpy as np
+
+    rows = [a.embeddings for a in annotations if len(a.sentences)]
+    if not rows:
+        return None
+    centroid: npt.NDArray[np.float32] = np.vstack(rows).mean(axis=0)
+    return centroid
 
 
 def build_index(annotations: Sequence[Annotation]) -> StoryIndex:

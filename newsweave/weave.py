@@ -9,6 +9,7 @@ from newsweave.config import Settings
 from newsweave.errors import NoArticlesError
 from newsweave.models import Annotation, Article, Brief
 from newsweave.summarize import summarize_story
+from newsweave.support import mean_embedding
 
 
 def choose_title(annotations: Sequence[Annotation]) -> str:
@@ -18,13 +19,10 @@ def choose_title(annotations: Sequence[Annotation]) -> str:
     articles without a headline are passed over. With no headline at all, the title says how
     many articles the brief covers.
     """
-    import numpy as np
-
     titled = [a for a in annotations if a.article.title and len(a.sentences)]
-    if not titled:
+    centroid = mean_embedding(annotations)
+    if not titled or centroid is None:
         return f"Brief of {len(annotations)} article{'s' if len(annotations) != 1 else ''}"
-    rows = [a.embeddings for a in annotations if len(a.sentences)]
-    centroid = np.vstack(rows).mean(axis=0)
     best = max(titled, key=lambda a: float((a.embeddings @ centroid).mean()))
     return str(best.article.title)
 
@@ -56,7 +54,9 @@ def weave_brief(
         raise NoArticlesError("no articles to weave a brief from")
     if annotations is None:
         annotations = annotate_articles(articles, settings, progress)
-    elif [a.article.id for a in annotations] != [a.id for a in articles]:
-        raise ValueError("annotations must be for the given articles, in the same order")
+    elif [a.article for a in annotations] != list(articles):
+        # Same ids are not enough: an article read with other settings has another text, and
+        # its annotation's offsets would not resolve.
+        raise ValueError("annotations must be of the given articles (same text), in order")
     summary = summarize_story(annotations, settings)
     return Brief(title=choose_title(annotations), articles=tuple(articles), summary=summary)

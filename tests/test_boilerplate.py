@@ -195,3 +195,41 @@ def test_nothing_is_lost(lines: list[str]) -> None:
     assert sorted([p.line for p in kept] + [r.line for r in removed]) == sorted(
         p.line for p in paragraphs
     )
+
+
+def test_bylines_of_other_articles_but_not_sentences_starting_with_by() -> None:
+    assert classify_paragraph("By Rafi Schwartz, The Week US Published") == "byline"
+    assert classify_paragraph("By JOHN DOE, Associated Press Writer") == "byline"
+    assert classify_paragraph("By Sunday, the long-awaited deal had collapsed in Kabul") is None
+
+
+ADVERSARIAL = [
+    "By Sunday, " + "a" * 200 + "!",
+    "By A" + "andA" * 60 + "!",
+    "By " + "A and " * 20 + "x!",
+    "facebook" * 60 + "!",
+    "x" * 300 + "!",
+    "(" + "a/" * 200 + ")x",
+    "Jonathan" + " Ernst" * 3 + "/" + "Reuters " * 30 + "x",
+    "Subscribe " + "your " * 40 + "x",
+    "\u201c" * 300 + "By",
+]
+
+
+def test_patterns_stay_fast_on_adversarial_text() -> None:
+    """No pattern may backtrack catastrophically: each of these must take milliseconds."""
+    import signal
+
+    def too_slow(_signal: int, _frame: object) -> None:
+        raise TimeoutError("a boilerplate pattern backtracks catastrophically")
+
+    previous = signal.signal(signal.SIGALRM, too_slow)
+    signal.alarm(10)
+    try:
+        for text in ADVERSARIAL:
+            classify_paragraph(text)
+            read_header(split_paragraphs(f"{text}\n\n{STORY}"))
+            strip_boilerplate(split_paragraphs("\n".join([STORY, text, text, STORY])))
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from newsweave import InputError, NoArticlesError, Settings, read_articles
+from newsweave import InputError, NoArticlesError, Settings, read_articles, read_records
 
 STORY = (
     "The Kremlin appears to be willing to engage with the Taliban in order to secure its "
@@ -103,7 +103,11 @@ def test_jsonl_fields_ids_multinews_split_and_bad_lines(tmp_path: Path) -> None:
         "{not json",
         json.dumps({"title": "no text"}),
         json.dumps(
-            {"id": "mn", "text": f"{STORY} |||||  ||||| {STORY.replace('Moscow', 'Beijing')}"}
+            {
+                "id": "mn",
+                "text": f"{STORY.replace('Kremlin', 'Senate')} |||||  ||||| "
+                f"{STORY.replace('Moscow', 'Beijing')}",
+            }
         ),
         json.dumps({"text": STORY.replace("Kabul", "Herat"), "published": "sometime"}),
         "",
@@ -248,3 +252,14 @@ def test_urls_are_not_fetched() -> None:
     with pytest.raises(NoArticlesError):
         read_articles(["https://example.org/story"], on_problem=problems.append)
     assert "works offline" in problems[0].problem
+
+
+def test_records_in_memory() -> None:
+    problems: list[InputError] = []
+    records = [{"id": "a", "text": STORY}, {"text": ""}, {"id": "a", "text": STORY + " Again."}]
+    articles = read_records(records, on_problem=problems.append, source="feed")
+    assert [a.id for a in articles] == ["a"]
+    assert [str(p) for p in problems] == [
+        'feed item 2: no "text" string (required)',
+        "feed item 3: article a repeats feed item 1 (a)",
+    ]

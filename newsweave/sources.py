@@ -1,0 +1,258 @@
+"""Finding and reading inputs safely: paths, directories, stdin, file kinds and text encodings.
+
+Everything the file system can throw (a file deleted mid-run, an unreadable folder, a FIFO that
+would block forever, a link to /dev/zero) becomes an InputError naming the input, so one bad
+input never stops the others. Encodings: UTF-8 first, BOMs honoured, else charset-normalizer.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from newsweave.config import Settings
+from newsweave.errors import InputError
+
+ProblemHandler = Callable[[InputError], None]
+
+KINDS_BY_SUFFIX = {
+    ".txt": "text",
+    ".text": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+}
+STDIN = "-"
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+
+
+@dataclass(frozen=True)
+class Source:
+    """One input to read: a regular file of a known kind, or standard input (path None)."""
+
+    label: str
+    path: Path | None
+    kind: str
+
+
+def display_path(path: Path) -> str:
+    """A path as text that can always be printed and written as UTF-8.
+
+    Bytes of a file name that are not UTF-8 become U+FFFD.
+    """
+    return os.fsencode(path).decode("utf-8", errors="replace")
+
+
+def find_sources(sources: Iterable[str | Path], report: ProblemHandler) -> Iterator[Source]:
+    """The inputs named by files, directories (recursively, sorted, hidden entries skipped), "-".
+
+    Args:
+        sources: What the user named.
+        report: Called with an InputError for each thing that cannot be an input.
+
+    Yields:
+        The Sources, in order.
+    """
+    for source in sources:
+        if str(source) == STDIN:
+            yield Source("<stdin>", None, "stdin")
+            continue
+        if str(source).startswith(("http://", "https://")):
+            report(
+                InputError(
+                    str(source),
+                    "URLs are not fetched (newsweave works offline); "
+                    "save the page and pass the file",
+                )
+            )
+            continue
+        path = Path(source)
+        try:
+            mode = path.stat().st_mode
+        except FileNotFoundError:
+            problem = "broken symbolic link" if path.is_symlink() else "no such file or directory"
+            report(InputError(display_path(path), problem))
+            continue
+        except OSError as error:
+            report(InputError(display_path(path), f"cannot access ({error.strerror or error})"))
+            continue
+        if stat.S_ISDIR(mode):
+            yield from _walk(path, report)
+        else:
+            found = _file_source(path, mode, report)
+            if found is not None:
+                yield found
+
+
+def _file_source(path: Path, mode: int, report: ProblemHandler) -> Source | None:
+    label = display_path(path)
+    if not stat.S_ISREG(mode):
+        report(InputError(label, "not a regular file (a FIFO, device or socket)"))
+        return None
+    kind = KINDS_BY_SUFFIX.get(path.suffix.lower())
+    if kind is None:
+        known = ", ".join(sorted(KINDS_BY_SUFFIX))
+        suffix = path.suffix or "(no extension)"
+        report(InputError(label, f"unknown file type {suffix!r}; newsweave reads {known}"))
+        return None
+    return Source(label, path, kind)
+
+
+def _walk(root: Path, report: ProblemHandler) -> Iterator[Source]:
+    def unreadable(error: OSError) -> None:
+        name = display_path(Path(error.filename)) if error.filename else display_path(root)
+        report(InputError(name, f"cannot read directory ({error.strerror or error})"))
+
+    files: list[Path] = []
+    # Links to directories are not followed, so a link loop cannot trap the walk.
+    for folder, subfolders, names in os.walk(root, onerror=unreadable, followlinks=False):
+        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+        files.extend(Path(folder) / name for name in names if not name.startswith("."))
+    if not files:
+        report(InputError(display_path(root), "directory has no files"))
+    for path in sorted(files):
+        try:
+            mode = path.stat().st_mode
+        except OSError as error:
+            problem = "broken symbolic link" if path.is_symlink() else error.strerror or str(error)
+            report(InputError(display_path(path), problem))
+            continue
+        found = _file_source(path, mode, report)
+        if found is not None:
+            yield found
+
+
+def read_input(source: Source, settings: Settings) -> bytes:
+    """All bytes of a text, Markdown, HTML or JSON input (size-limited for one-article kinds).
+
+    Raises:
+        InputError: When it cannot be read, is not a regular file, or is too large.
+    """
+    if source.path is None:
+        if sys.stdin is None:
+            raise InputError(source.label, "standard input is closed")
+        return sys.stdin.buffer.read()
+    limit = None if source.kind in ("json", "jsonl") else int(settings.max_file_mb * 1e6)
+    with _open(source) as stream:
+        data = stream.read(-1 if limit is None else limit + 1)
+    if limit is not None and len(data) > limit:
+        size = source.path.stat().st_size / 1e6
+        raise InputError(
+            source.label,
+            f"file is {size:.1f} MB, over the {settings.max_file_mb:g} MB limit for one article "
+            "(setting max_file_mb); split it or pass it as JSON Lines",
+        )
+    return data
+
+
+def read_lines(source: Source) -> Iterator[tuple[int, bytes]]:
+    """The lines of a JSON Lines file, streamed, split on line feeds only (JSON may hold U+2028)."""
+    with _open(source) as stream:
+        yield from enumerate(stream, start=1)
+
+
+def _open(source: Source) -> _Reader:
+    if source.path is None:
+        raise InputError(source.label, "standard input cannot be reopened")
+    try:
+        # Non-blocking, then checked on the open descriptor: a file swapped for a FIFO after
+        # the directory walk cannot block the run.
+        descriptor = os.open(source.path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as error:
+        raise InputError(source.label, f"cannot read ({error.strerror or error})") from None
+    if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        os.close(descriptor)
+        raise InputError(source.label, "not a regular file (a FIFO, device or socket)")
+    return _Reader(source.label, os.fdopen(descriptor, "rb"))
+
+
+class _Reader:
+    """A binary file whose read errors become InputErrors naming the input."""
+
+    def __init__(self, label: str, stream: BinaryIO) -> None:
+        self._label = label
+        self._stream = stream
+
+    def __enter__(self) -> _Reader:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stream.close()
+
+    def read(self, size: int) -> bytes:
+        try:
+            return self._stream.read(size)
+        except OSError as error:
+            raise InputError(self._label, f"cannot read ({error.strerror or error})") from None
+
+    def __iter__(self) -> Iterator[bytes]:
+        try:
+            yield from self._stream
+        except OSError as error:
+            raise InputError(self._label, f"cannot read ({error.strerror or error})") from None
+
+
+def decode_bytes(data: bytes, label: str) -> str:
+    """Decode the bytes of a text input.
+
+    UTF-8 first (with or without BOM, and with a few stray bytes replaced when the rest is
+    clearly UTF-8), UTF-16/32 when a BOM says so, else the encoding charset-normalizer finds.
+
+    Args:
+        data: The input's bytes.
+        label: The input's name, for messages.
+
+    Returns:
+        The text.
+
+    Raises:
+        InputError: When the input is empty, binary, or in no encoding that can be told.
+    """
+    if not data.strip():
+        raise InputError(label, "file is empty")
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                raise InputError(label, f"starts like {encoding} but does not decode") from None
+    if b"\x00" in data[:8192]:
+        raise InputError(label, "looks like a binary file, not text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    # Valid multi-byte UTF-8 with a few bad bytes is UTF-8 that got damaged, not a legacy file.
+    lenient = data.decode("utf-8-sig", errors="replace")
+    damaged = lenient.count("\ufffd")
+    intact = sum(1 for character in lenient if ord(character) > 127) - damaged
+    if intact >= 2 * damaged:
+        return lenient
+    from charset_normalizer import from_bytes
+
+    matches = from_bytes(data[:1_000_000])
+    best = matches.best()
+    if best is None or best.chaos > 0.3:
+        raise InputError(
+            label, "cannot tell the text encoding (undecodable bytes); save it as UTF-8"
+        )
+    # Short Western texts fit cp1250, cp1252 and cp1257 equally well. Like browsers (WHATWG),
+    # prefer windows-1252, the usual legacy encoding of Western news text, when it ties.
+    ties = {m.encoding for m in matches if m.chaos <= best.chaos} | set(best.could_be_from_charset)
+    encoding = "cp1252" if "cp1252" in ties else best.encoding
+    return data.decode(encoding, errors="replace")
