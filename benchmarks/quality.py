@@ -1,0 +1,288 @@
+"""Summary quality: newsweave beside published systems and baselines on DUC 2004 and Multi-News.
+
+All systems choose among the same sentences: newsweave's reading of each document (boilerplate
+removed, spaCy sentences). The 13 published DUC 2004 systems are scored from their own summaries.
+Every summary is cut at the limit (100 words, 665 bytes, 260 words) and scored by the same
+rouge-score code (newsweave/evaluate.py) in this run.
+
+- DUC 2004: ROUGE-1/2 recall, averaged over the 4 references, then over clusters.
+- Multi-News: ROUGE-1/2/L F1 against the editor's summary.
+
+Baselines: sumy's LexRank, TextRank and LSA (given newsweave's sentences, since sumy's own
+splitter needs NLTK data that cannot be downloaded here), newsweave's `lead` and `centroid`
+summarizers, and a greedy ROUGE oracle (the ceiling for choosing among these sentences).
+
+Usage: python benchmarks/quality.py [--eval-dir DIR] [--only duc|multinews] [--limit N]
+Writes benchmarks/results/quality.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import statistics
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from newsweave import Annotation, Settings
+from newsweave.evaluate import (
+    DUC_BYTES,
+    DUC_WORDS,
+    MULTINEWS_WORDS,
+    Cluster,
+    annotate_cluster,
+    load_duc2004,
+    load_multinews,
+    load_published_systems,
+    oracle_summary,
+    ranked_summary,
+    rouge,
+    truncate_bytes,
+    truncate_words,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results" / "quality.json"
+Ranker = Callable[[Sequence[Annotation], Cluster, int], list[str]]
+
+
+class _Words:
+    """A sumy tokenizer for sentences newsweave has already split."""
+
+    _word = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+
+    def to_words(self, sentence: str) -> list[str]:
+        return self._word.findall(sentence)
+
+
+def _sumy(name: str) -> Ranker:
+    """A ranker running sumy's summarizer `name` over newsweave's sentences."""
+
+    def rank(annotations: Sequence[Annotation], _cluster: Cluster, _words: int) -> list[str]:
+        from sumy.models.dom import ObjectDocumentModel
+        from sumy.models.dom import Paragraph as SumyParagraph
+        from sumy.models.dom import Sentence as SumySentence
+        from sumy.nlp.stemmers import Stemmer
+        from sumy.summarizers.lex_rank import LexRankSummarizer
+        from sumy.summarizers.lsa import LsaSummarizer
+        from sumy.summarizers.text_rank import TextRankSummarizer
+        from sumy.utils import get_stop_words
+
+        classes = {
+            "lexrank": LexRankSummarizer,
+            "textrank": TextRankSummarizer,
+            "lsa": LsaSummarizer,
+        }
+        tokenizer = _Words()
+        document = ObjectDocumentModel(
+            [
+                SumyParagraph([SumySentence(s.span.text, tokenizer) for s in a.sentences])
+                for a in annotations
+                if a.sentences
+            ]
+        )
+        summarizer = classes[name](Stemmer("english"))
+        summarizer.stop_words = get_stop_words("english")
+        order: list[list[int]] = []
+
+        def capture(sentences: Any, _count: int, rating: Any, *_args: Any, **_kw: Any) -> tuple[()]:
+            rate = rating if callable(rating) else rating.__getitem__
+            scores = [rate(sentence) for sentence in sentences]
+            order.append(sorted(range(len(scores)), key=lambda i: -scores[i]))
+            return ()
+
+        summarizer._get_best_sentences = capture  # keep sumy's full ranking, not its top-k
+        summarizer(document, len(document.sentences))
+        sentences = [str(s) for s in document.sentences]
+        return [sentences[i] for i in order[0]]
+
+    return rank
+
+
+def _newsweave(summarizer: str) -> Ranker:
+    def rank(annotations: Sequence[Annotation], _cluster: Cluster, words: int) -> list[str]:
+        return ranked_summary(annotations, Settings(summarizer=summarizer), words)
+
+    return rank
+
+
+def _oracle(annotations: Sequence[Annotation], cluster: Cluster, words: int) -> list[str]:
+    sentences = [s.span.text for a in annotations for s in a.sentences]
+    return oracle_summary(sentences, cluster.references, words)
+
+
+RANKERS: dict[str, Ranker] = {
+    "newsweave": _newsweave("coverage"),
+    "newsweave centroid": _newsweave("centroid"),
+    "lead (round-robin)": _newsweave("lead"),
+    "sumy LexRank": _sumy("lexrank"),
+    "sumy TextRank": _sumy("textrank"),
+    "sumy LSA": _sumy("lsa"),
+    "oracle (greedy ROUGE)": _oracle,
+}
+
+
+def _take(sentences: Sequence[str], words: int) -> str:
+    """Sentences in order until the limit is reached (the last one is cut by truncation)."""
+    taken: list[str] = []
+    count = 0
+    for sentence in sentences:
+        if count >= words:
+            break
+        taken.append(sentence)
+        count += len(sentence.split())
+    return " ".join(taken)
+
+
+def _mean(rows: list[dict[str, float]]) -> dict[str, float]:
+    return {key: statistics.fmean(row[key] for row in rows) for key in rows[0]}
+
+
+def run_duc(eval_dir: Path, limit: int | None) -> dict[str, Any]:
+    clusters = load_duc2004(eval_dir)[:limit]
+    published = load_published_systems(eval_dir)
+    settings = Settings()
+    scores: dict[str, list[dict[str, float]]] = {}
+    timing: dict[str, list[float]] = {"annotation": [], "summary": []}
+
+    def score(system: str, text: str, cluster: Cluster) -> None:
+        words = rouge(truncate_words(text, DUC_WORDS), cluster.references, ("rouge1", "rouge2"))
+        cut = rouge(truncate_bytes(text, DUC_BYTES), cluster.references, ("rouge1", "rouge2"))
+        scores.setdefault(system, []).append(
+            {
+                "R-1 @100w": words["rouge1"]["recall"],
+                "R-2 @100w": words["rouge2"]["recall"],
+                "R-1 @665b": cut["rouge1"]["recall"],
+                "R-2 @665b": cut["rouge2"]["recall"],
+            }
+        )
+
+    for number, cluster in enumerate(clusters, start=1):
+        started = time.perf_counter()
+        annotations = annotate_cluster(cluster, settings)
+        timing["annotation"].append(time.perf_counter() - started)
+        for system, ranker in RANKERS.items():
+            started = time.perf_counter()
+            text = _take(ranker(annotations, cluster, DUC_WORDS), DUC_WORDS)
+            if system == "newsweave":
+                timing["summary"].append(time.perf_counter() - started)
+            score(system, text, cluster)
+        for system, summaries in published.items():
+            score(f"published {system}", summaries[cluster.id], cluster)
+        print(f"  DUC {number}/{len(clusters)} {cluster.id}", file=sys.stderr)
+    return {
+        "clusters": len(clusters),
+        "scores": {k: _mean(v) for k, v in scores.items()},
+        "seconds_per_cluster": {k: statistics.median(v) for k, v in timing.items()},
+    }
+
+
+def run_multinews(eval_dir: Path, limit: int | None) -> dict[str, Any]:
+    clusters = load_multinews(eval_dir)[:limit]
+    settings = Settings()
+    scores: dict[str, list[dict[str, float]]] = {}
+    timing: dict[str, list[float]] = {"annotation": [], "summary": []}
+    for number, cluster in enumerate(clusters, start=1):
+        started = time.perf_counter()
+        annotations = annotate_cluster(cluster, settings)
+        timing["annotation"].append(time.perf_counter() - started)
+        for system, ranker in RANKERS.items():
+            started = time.perf_counter()
+            text = truncate_words(
+                _take(ranker(annotations, cluster, MULTINEWS_WORDS), MULTINEWS_WORDS),
+                MULTINEWS_WORDS,
+            )
+            if system == "newsweave":
+                timing["summary"].append(time.perf_counter() - started)
+            result = rouge(text, cluster.references, ("rouge1", "rouge2", "rougeL"))
+            scores.setdefault(system, []).append(
+                {
+                    "R-1 F1": result["rouge1"]["f1"],
+                    "R-2 F1": result["rouge2"]["f1"],
+                    "R-L F1": result["rougeL"]["f1"],
+                }
+            )
+        if number % 10 == 0:
+            print(f"  Multi-News {number}/{len(clusters)}", file=sys.stderr)
+    return {
+        "clusters": len(clusters),
+        "scores": {k: _mean(v) for k, v in scores.items()},
+        "seconds_per_cluster": {k: statistics.median(v) for k, v in timing.items()},
+    }
+
+
+def print_table(title: str, result: dict[str, Any], sort_key: str) -> None:
+    scores: dict[str, dict[str, float]] = result["scores"]
+    columns = list(next(iter(scores.values())))
+    print(f"\n{title} ({result['clusters']} clusters)")
+    print(f"{'system':<28}" + "".join(f"{c:>11}" for c in columns))
+    for system, row in sorted(scores.items(), key=lambda item: -item[1][sort_key]):
+        print(f"{system:<28}" + "".join(f"{row[c]:11.2f}" for c in columns))
+    seconds = result["seconds_per_cluster"]
+    print(
+        f"newsweave per cluster (median): annotation {seconds['annotation']:.2f} s, "
+        f"summary {seconds['summary']:.3f} s"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    default = os.environ.get("NEWSWEAVE_EVAL_DATA", str(ROOT.parent / "shared" / "eval"))
+    parser.add_argument("--eval-dir", default=default, help=f"benchmark data (default {default})")
+    parser.add_argument("--only", choices=["duc", "multinews"])
+    parser.add_argument("--limit", type=int, help="first N clusters of each set (quick runs)")
+    options = parser.parse_args()
+    eval_dir = Path(options.eval_dir)
+    if not eval_dir.is_dir():
+        print(
+            f"quality benchmark: evaluation data not found at {eval_dir}; "
+            "set --eval-dir or NEWSWEAVE_EVAL_DATA",
+            file=sys.stderr,
+        )
+        sys.exit(2)
+
+    started = time.perf_counter()
+    results: dict[str, Any] = {}
+    if options.only in (None, "duc"):
+        results["duc2004"] = run_duc(eval_dir, options.limit)
+        print_table(
+            "DUC 2004, ROUGE recall (%), rouge-score + Porter stemming, 4 references",
+            results["duc2004"],
+            "R-2 @100w",
+        )
+    if options.only in (None, "multinews"):
+        results["multinews"] = run_multinews(eval_dir, options.limit)
+        print_table(
+            f"Multi-News, ROUGE F1 (%) at {MULTINEWS_WORDS} words, rouge-score + stemming",
+            results["multinews"],
+            "R-1 F1",
+        )
+    elapsed = time.perf_counter() - started
+    print(f"\nbenchmark took {elapsed / 60:.1f} min")
+    if options.limit is None and options.only is None:
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        RESULTS.write_text(
+            json.dumps(
+                {
+                    "benchmark": "summary quality (benchmarks/quality.py)",
+                    "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+                    "date": time.strftime("%Y-%m-%d"),
+                    "minutes": round(elapsed / 60, 2),
+                    "results": results,
+                },
+                indent=2,
+            )
+            + "\n",
+            encoding="utf-8",
+        )
+        print(f"wrote {RESULTS.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

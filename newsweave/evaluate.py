@@ -1,0 +1,180 @@
+"""Scoring summaries against human references (ROUGE) on the benchmark sets of ../shared/eval.
+
+benchmarks/quality.py and the `eval` tests both score through here, so they cannot drift apart.
+The scorer is `rouge-score` (Google's reimplementation of ROUGE-1.5.5) with Porter stemming, as
+the eval README prescribes; it is a dev dependency, imported only when scoring. The data sets are
+read from a directory the caller gives (they are never copied into the repository).
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import json
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from newsweave.annotate import annotate_articles
+from newsweave.config import Settings
+from newsweave.errors import NewsweaveError
+from newsweave.ingest import read_records
+from newsweave.models import Annotation
+from newsweave.summarize import choose_sentences
+
+DUC_WORDS = 100
+DUC_BYTES = 665
+MULTINEWS_WORDS = 260
+# Systems write past the limit and are cut at it, as DUC and SumRepo did, so a summary is not
+# short of the limit only because its next whole sentence did not fit.
+_OVERGENERATE_WORDS = 40
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """A set of news articles about one event and its human-written reference summaries."""
+
+    id: str
+    documents: tuple[str, ...]
+    references: tuple[str, ...]
+
+
+def _read_jsonl(path: Path) -> list[dict[str, Any]]:
+    if not path.is_file():
+        raise NewsweaveError(f"{path}: evaluation data not found")
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+
+
+def load_duc2004(eval_dir: Path) -> list[Cluster]:
+    """DUC 2004 task 2 clusters: 10 documents and 4 references (665 bytes) each."""
+    return [
+        Cluster(row["id"], tuple(d["text"] for d in row["docs"]), tuple(row["refs"]))
+        for row in _read_jsonl(eval_dir / "duc2004" / "clusters.jsonl")
+    ]
+
+
+def load_multinews(eval_dir: Path) -> list[Cluster]:
+    """Multi-News clusters: 2-10 crawled web articles and one editor-written summary each."""
+    return [
+        Cluster(row["id"], tuple(row["docs"]), (row["summary"],))
+        for row in _read_jsonl(eval_dir / "multinews" / "clusters.jsonl")
+    ]
+
+
+def load_published_systems(eval_dir: Path) -> dict[str, dict[str, str]]:
+    """The summaries of the 13 published DUC 2004 systems: {system: {cluster id: summary}}."""
+    systems: dict[str, dict[str, str]] = {}
+    for row in _read_jsonl(eval_dir / "duc2004" / "published_systems.jsonl"):
+        systems.setdefault(row["system"], {})[row["id"]] = row["summary"]
+    return systems
+
+
+def truncate_words(text: str, limit: int) -> str:
+    """The first `limit` whitespace-separated words of text."""
+    return " ".join(text.split()[:limit])
+
+
+def truncate_bytes(text: str, limit: int) -> str:
+    """The first `limit` bytes of text in UTF-8 (whitespace normalised), cut at a character."""
+    return " ".join(text.split()).encode("utf-8")[:limit].decode("utf-8", errors="ignore")
+
+
+@functools.cache
+def _scorer(metrics: tuple[str, ...]) -> Any:
+    try:
+        from rouge_score import rouge_scorer
+    except ImportError:
+        raise NewsweaveError(
+            "scoring needs rouge-score: pip install -e '.[dev]' (make install does)"
+        ) from None
+    return rouge_scorer.RougeScorer(list(metrics), use_stemmer=True)
+
+
+def rouge(summary: str, references: Sequence[str], metrics: tuple[str, ...]) -> dict[str, Any]:
+    """ROUGE of one summary, averaged over its references.
+
+    Args:
+        summary: The (already truncated) summary.
+        references: One or more human summaries.
+        metrics: rouge-score names, e.g. ("rouge1", "rouge2", "rougeL").
+
+    Returns:
+        {metric: {"recall", "precision", "f1"}} in percent.
+    """
+    scorer = _scorer(metrics)
+    totals = {m: Counter[str]() for m in metrics}
+    for reference in references:
+        for metric, score in scorer.score(reference, summary).items():
+            totals[metric].update(
+                {"recall": score.recall, "precision": score.precision, "f1": score.fmeasure}
+            )
+    return {
+        metric: {key: 100 * value / len(references) for key, value in total.items()}
+        for metric, total in totals.items()
+    }
+
+
+def annotate_cluster(cluster: Cluster, settings: Settings) -> list[Annotation]:
+    """Read a cluster's documents as articles (cleaned like JSON Lines input) and annotate them."""
+    records = [
+        {"id": f"{cluster.id}-{number}", "text": text}
+        for number, text in enumerate(cluster.documents)
+    ]
+    articles = read_records(records, settings, on_problem=lambda _problem: None, source=cluster.id)
+    return annotate_articles(articles, settings)
+
+
+def ranked_summary(annotations: Sequence[Annotation], settings: Settings, words: int) -> list[str]:
+    """A newsweave summary for scoring: sentences in the order chosen, a little past `words`."""
+    budget = settings.with_(summary_words=words + _OVERGENERATE_WORDS, summary_bytes=None)
+    index, chosen = choose_sentences(annotations, budget)
+    return [index.sentences[i].span.text for i in chosen]
+
+
+def oracle_summary(sentences: Sequence[str], references: Sequence[str], words: int) -> list[str]:
+    """The greedy ROUGE oracle: add the sentence that most raises ROUGE-1 + ROUGE-2 recall.
+
+    An upper bound for extractive systems choosing among the same sentences (greedy, so not
+    the exact optimum). Counts are clipped as ROUGE clips them; bigrams across sentence
+    boundaries are ignored.
+    """
+    tokenizer = _scorer(("rouge1", "rouge2"))._tokenizer
+    grams = []
+    for sentence in sentences:
+        tokens = tokenizer.tokenize(sentence)
+        grams.append((Counter(tokens), Counter(itertools.pairwise(tokens))))
+    targets = []
+    for reference in references:
+        tokens = tokenizer.tokenize(reference)
+        targets.append((Counter(tokens), Counter(itertools.pairwise(tokens))))
+
+    def value(unigrams: Counter[Any], bigrams: Counter[Any]) -> float:
+        total = 0.0
+        for ref_uni, ref_bi in targets:
+            total += sum((unigrams & ref_uni).values()) / max(sum(ref_uni.values()), 1)
+            total += sum((bigrams & ref_bi).values()) / max(sum(ref_bi.values()), 1)
+        return total
+
+    chosen: list[int] = []
+    have_uni: Counter[Any] = Counter()
+    have_bi: Counter[Any] = Counter()
+    length = 0
+    current = 0.0
+    while length < words:
+        best, best_value = -1, current
+        for i, (uni, bi) in enumerate(grams):
+            if i in chosen:
+                continue
+            candidate = value(have_uni + uni, have_bi + bi)
+            if candidate > best_value:
+                best, best_value = i, candidate
+        if best < 0:
+            break
+        chosen.append(best)
+        have_uni += grams[best][0]
+        have_bi += grams[best][1]
+        length += len(sentences[best].split())
+        current = best_value
+    return [sentences[i] for i in chosen]
