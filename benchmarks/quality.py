@@ -32,24 +32,26 @@ from typing import Any
 
 from newsweave import Annotation, Settings
 from newsweave.evaluate import (
-    DUC_BYTES,
-    DUC_WORDS,
+    BYTES_665,
     MULTINEWS_WORDS,
+    WORDS_100,
+    WORDS_260,
     Cluster,
+    Limit,
     annotate_cluster,
+    duc_scores,
     load_duc2004,
     load_multinews,
     load_published_systems,
+    multinews_scores,
     oracle_summary,
     ranked_summary,
-    rouge,
-    truncate_bytes,
-    truncate_words,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results" / "quality.json"
-Ranker = Callable[[Sequence[Annotation], Cluster, int], list[str]]
+# (annotations, cluster, limit) -> sentences, most important first.
+Ranker = Callable[[Sequence[Annotation], Cluster, Limit], list[str]]
 
 
 class _Words:
@@ -64,7 +66,7 @@ class _Words:
 def _sumy(name: str) -> Ranker:
     """A ranker running sumy's summarizer `name` over newsweave's sentences."""
 
-    def rank(annotations: Sequence[Annotation], _cluster: Cluster, _words: int) -> list[str]:
+    def rank(annotations: Sequence[Annotation], _cluster: Cluster, _limit: Limit) -> list[str]:
         from sumy.models.dom import ObjectDocumentModel
         from sumy.models.dom import Paragraph as SumyParagraph
         from sumy.models.dom import Sentence as SumySentence
@@ -106,19 +108,19 @@ def _sumy(name: str) -> Ranker:
 
 
 def _newsweave(summarizer: str) -> Ranker:
-    def rank(annotations: Sequence[Annotation], _cluster: Cluster, words: int) -> list[str]:
-        return ranked_summary(annotations, Settings(summarizer=summarizer), words)
+    def rank(annotations: Sequence[Annotation], _cluster: Cluster, limit: Limit) -> list[str]:
+        return ranked_summary(annotations, Settings(summarizer=summarizer), limit)
 
     return rank
 
 
-def _oracle(annotations: Sequence[Annotation], cluster: Cluster, words: int) -> list[str]:
+def _oracle(annotations: Sequence[Annotation], cluster: Cluster, limit: Limit) -> list[str]:
     sentences = [s.span.text for a in annotations for s in a.sentences]
-    return oracle_summary(sentences, cluster.references, words)
+    return oracle_summary(sentences, cluster.references, limit)
 
 
 RANKERS: dict[str, Ranker] = {
-    "newsweave": _newsweave("coverage"),
+    "newsweave": _newsweave("concepts"),
     "newsweave centroid": _newsweave("centroid"),
     "lead (round-robin)": _newsweave("lead"),
     "sumy LexRank": _sumy("lexrank"),
@@ -128,92 +130,45 @@ RANKERS: dict[str, Ranker] = {
 }
 
 
-def _take(sentences: Sequence[str], words: int) -> str:
-    """Sentences in order until the limit is reached (the last one is cut by truncation)."""
-    taken: list[str] = []
-    count = 0
-    for sentence in sentences:
-        if count >= words:
-            break
-        taken.append(sentence)
-        count += len(sentence.split())
-    return " ".join(taken)
-
-
 def _mean(rows: list[dict[str, float]]) -> dict[str, float]:
     return {key: statistics.fmean(row[key] for row in rows) for key in rows[0]}
 
 
-def run_duc(eval_dir: Path, limit: int | None) -> dict[str, Any]:
-    clusters = load_duc2004(eval_dir)[:limit]
-    published = load_published_systems(eval_dir)
+def run(
+    clusters: list[Cluster],
+    limits: tuple[Limit, ...],
+    score: Callable[..., dict[str, float]],
+    published: dict[str, dict[str, str]],
+    label: str,
+) -> dict[str, Any]:
+    """Every system on every cluster, one summary per limit: mean scores, and newsweave's
+    seconds per cluster (annotation, and summary for the first limit)."""
     settings = Settings()
     scores: dict[str, list[dict[str, float]]] = {}
     timing: dict[str, list[float]] = {"annotation": [], "summary": []}
-
-    def score(system: str, text: str, cluster: Cluster) -> None:
-        words = rouge(truncate_words(text, DUC_WORDS), cluster.references, ("rouge1", "rouge2"))
-        cut = rouge(truncate_bytes(text, DUC_BYTES), cluster.references, ("rouge1", "rouge2"))
-        scores.setdefault(system, []).append(
-            {
-                "R-1 @100w": words["rouge1"]["recall"],
-                "R-2 @100w": words["rouge2"]["recall"],
-                "R-1 @665b": cut["rouge1"]["recall"],
-                "R-2 @665b": cut["rouge2"]["recall"],
-            }
-        )
-
     for number, cluster in enumerate(clusters, start=1):
         started = time.perf_counter()
         annotations = annotate_cluster(cluster, settings)
         timing["annotation"].append(time.perf_counter() - started)
         for system, ranker in RANKERS.items():
-            started = time.perf_counter()
-            text = _take(ranker(annotations, cluster, DUC_WORDS), DUC_WORDS)
-            if system == "newsweave":
-                timing["summary"].append(time.perf_counter() - started)
-            score(system, text, cluster)
+            texts = []
+            for limit in limits:
+                started = time.perf_counter()
+                texts.append(limit.fill(ranker(annotations, cluster, limit)))
+                if system == "newsweave" and len(texts) == 1:
+                    timing["summary"].append(time.perf_counter() - started)
+            scores.setdefault(system, []).append(score(*texts, cluster))
         for system, summaries in published.items():
-            score(f"published {system}", summaries[cluster.id], cluster)
-        print(f"  DUC {number}/{len(clusters)} {cluster.id}", file=sys.stderr)
+            texts = [summaries[cluster.id]] * len(limits)
+            scores.setdefault(f"published {system}", []).append(score(*texts, cluster))
+        print(f"  {label} {number}/{len(clusters)}", file=sys.stderr)
     return {
         "clusters": len(clusters),
-        "scores": {k: _mean(v) for k, v in scores.items()},
-        "seconds_per_cluster": {k: statistics.median(v) for k, v in timing.items()},
-    }
-
-
-def run_multinews(eval_dir: Path, limit: int | None) -> dict[str, Any]:
-    clusters = load_multinews(eval_dir)[:limit]
-    settings = Settings()
-    scores: dict[str, list[dict[str, float]]] = {}
-    timing: dict[str, list[float]] = {"annotation": [], "summary": []}
-    for number, cluster in enumerate(clusters, start=1):
-        started = time.perf_counter()
-        annotations = annotate_cluster(cluster, settings)
-        timing["annotation"].append(time.perf_counter() - started)
-        for system, ranker in RANKERS.items():
-            started = time.perf_counter()
-            text = truncate_words(
-                _take(ranker(annotations, cluster, MULTINEWS_WORDS), MULTINEWS_WORDS),
-                MULTINEWS_WORDS,
-            )
-            if system == "newsweave":
-                timing["summary"].append(time.perf_counter() - started)
-            result = rouge(text, cluster.references, ("rouge1", "rouge2", "rougeL"))
-            scores.setdefault(system, []).append(
-                {
-                    "R-1 F1": result["rouge1"]["f1"],
-                    "R-2 F1": result["rouge2"]["f1"],
-                    "R-L F1": result["rougeL"]["f1"],
-                }
-            )
-        if number % 10 == 0:
-            print(f"  Multi-News {number}/{len(clusters)}", file=sys.stderr)
-    return {
-        "clusters": len(clusters),
-        "scores": {k: _mean(v) for k, v in scores.items()},
-        "seconds_per_cluster": {k: statistics.median(v) for k, v in timing.items()},
+        "scores": {system: _mean(rows) for system, rows in scores.items()},
+        "seconds_per_cluster": {
+            part: {"median": statistics.median(values), "max": max(values)}
+            for part, values in timing.items()
+        },
     }
 
 
@@ -226,8 +181,9 @@ def print_table(title: str, result: dict[str, Any], sort_key: str) -> None:
         print(f"{system:<28}" + "".join(f"{row[c]:11.2f}" for c in columns))
     seconds = result["seconds_per_cluster"]
     print(
-        f"newsweave per cluster (median): annotation {seconds['annotation']:.2f} s, "
-        f"summary {seconds['summary']:.3f} s"
+        f"newsweave per cluster: annotation {seconds['annotation']['median']:.2f} s median "
+        f"({seconds['annotation']['max']:.2f} max), summary {seconds['summary']['median']:.3f} s "
+        f"median ({seconds['summary']['max']:.3f} max)"
     )
 
 
@@ -250,14 +206,17 @@ def main() -> None:
     started = time.perf_counter()
     results: dict[str, Any] = {}
     if options.only in (None, "duc"):
-        results["duc2004"] = run_duc(eval_dir, options.limit)
+        duc = load_duc2004(eval_dir)[: options.limit]
+        published = load_published_systems(eval_dir)
+        results["duc2004"] = run(duc, (WORDS_100, BYTES_665), duc_scores, published, "DUC")
         print_table(
             "DUC 2004, ROUGE recall (%), rouge-score + Porter stemming, 4 references",
             results["duc2004"],
             "R-2 @100w",
         )
     if options.only in (None, "multinews"):
-        results["multinews"] = run_multinews(eval_dir, options.limit)
+        multinews = load_multinews(eval_dir)[: options.limit]
+        results["multinews"] = run(multinews, (WORDS_260,), multinews_scores, {}, "Multi-News")
         print_table(
             f"Multi-News, ROUGE F1 (%) at {MULTINEWS_WORDS} words, rouge-score + stemming",
             results["multinews"],

@@ -27,24 +27,19 @@ class Settings:
         None, "Summary budget in UTF-8 bytes instead of words (DUC uses 665); None to use words."
     )
     summarizer: str = _setting(
-        "coverage",
-        "Which summarizer to use; one of summarize.SUMMARIZERS (coverage, centroid, lead).",
+        "concepts",
+        "Which summarizer to use; one of summarize.SUMMARIZERS (concepts, centroid, lead).",
     )
-    support_similarity: float = _setting(
-        0.55,
-        "MiniLM cosine similarity from which a sentence of another article can support a "
-        "summary sentence (it must also share informative words: support_min_overlap).",
-    )
-    support_min_overlap: float = _setting(
-        0.15,
-        "IDF-weighted Dice overlap of content words (0-1) from which a sentence of another "
-        "article can support a summary sentence.",
+    support_score: float = _setting(
+        0.9,
+        "Cosine similarity (MiniLM) plus IDF-weighted word overlap (0-1 each) from which a "
+        "sentence of another article, its mutual best match, supports a summary sentence.",
     )
     redundancy_similarity: float = _setting(
         0.85, "Cosine similarity from which a candidate repeats an already chosen sentence."
     )
     min_sentence_words: int = _setting(
-        6, "Sentences shorter than this are not summary candidates (fragments, datelines)."
+        8, "Sentences shorter than this are not summary candidates (fragments, datelines)."
     )
     max_sentence_words: int = _setting(
         70, "Sentences longer than this are not summary candidates (run-ons, lists)."
@@ -77,8 +72,7 @@ class Settings:
         checks = {
             "summary_words": self.summary_words > 0,
             "summary_bytes": self.summary_bytes is None or self.summary_bytes > 0,
-            "support_similarity": 0.0 < self.support_similarity <= 1.0,
-            "support_min_overlap": 0.0 <= self.support_min_overlap <= 1.0,
+            "support_score": 0.0 < self.support_score <= 2.0,
             "redundancy_similarity": 0.0 < self.redundancy_similarity <= 1.0,
             "min_sentence_words": self.min_sentence_words >= 1,
             "max_sentence_words": self.max_sentence_words >= self.min_sentence_words,

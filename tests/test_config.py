@@ -18,7 +18,7 @@ def test_every_setting_is_documented_with_its_default() -> None:
 
 @pytest.mark.parametrize(
     "change",
-    [{"summary_words": 0}, {"support_similarity": 1.5}, {"max_file_mb": -1}, {"summary_bytes": 0}],
+    [{"summary_words": 0}, {"support_score": 2.5}, {"max_file_mb": -1}, {"summary_bytes": 0}],
 )
 def test_invalid_values_are_refused(change: dict[str, object]) -> None:
     with pytest.raises(SettingsError, match="invalid setting"):
