@@ -177,14 +177,28 @@ def _layer_norm(x: FloatArray, gain: FloatArray, bias: FloatArray, eps: float) -
 
 
 def _gelu(x: FloatArray) -> FloatArray:
-    """The exact (erf) GELU that BERT uses."""
+    """The exact (erf) GELU that BERT uses, computed in place on x's buffer where possible."""
     import numpy as np
 
-    z = x * np.float32(1.0 / np.sqrt(2.0))
-    sign = np.sign(z)
-    a = np.abs(z)
-    t = 1.0 / (1.0 + _ERF_P * a)
-    poly = t * (_ERF_A[0] + t * (_ERF_A[1] + t * (_ERF_A[2] + t * (_ERF_A[3] + t * _ERF_A[4]))))
-    erf = sign * (1.0 - poly * np.exp(-a * a))
-    result: FloatArray = (0.5 * x * (1.0 + erf)).astype(np.float32)
+    # erf(z) for z = x / sqrt(2), by Abramowitz & Stegun 7.1.26, with as few temporaries as the
+    # (n, tokens, 1536) activations allow: this is a fifth of the encoder's time.
+    z = np.abs(x) * np.float32(1.0 / np.sqrt(2.0))
+    t = z * np.float32(_ERF_P)
+    t += 1.0
+    np.reciprocal(t, out=t)
+    poly = t * np.float32(_ERF_A[4])
+    for coefficient in (_ERF_A[3], _ERF_A[2], _ERF_A[1], _ERF_A[0]):
+        poly += np.float32(coefficient)
+        poly *= t
+    np.square(z, out=z)
+    np.negative(z, out=z)
+    np.exp(z, out=z)
+    poly *= z
+    # 1 + erf(|x|/sqrt 2) * sign(x), times x / 2.
+    np.subtract(1.0, poly, out=poly)
+    poly *= np.sign(x)
+    poly += 1.0
+    poly *= x
+    poly *= np.float32(0.5)
+    result: FloatArray = poly
     return result
