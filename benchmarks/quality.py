@@ -19,9 +19,7 @@ Writes benchmarks/results/quality.json.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
 import re
 import statistics
 import sys
@@ -29,6 +27,8 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
+
+from report import write_results
 
 from newsweave import Annotation, Settings
 from newsweave.evaluate import (
@@ -49,7 +49,6 @@ from newsweave.evaluate import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "benchmarks" / "results" / "quality.json"
 # (annotations, cluster, limit) -> sentences, most important first.
 Ranker = Callable[[Sequence[Annotation], Cluster, Limit], list[str]]
 
@@ -225,22 +224,12 @@ def main() -> None:
     elapsed = time.perf_counter() - started
     print(f"\nbenchmark took {elapsed / 60:.1f} min")
     if options.limit is None and options.only is None:
-        RESULTS.parent.mkdir(parents=True, exist_ok=True)
-        RESULTS.write_text(
-            json.dumps(
-                {
-                    "benchmark": "summary quality (benchmarks/quality.py)",
-                    "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
-                    "date": time.strftime("%Y-%m-%d"),
-                    "minutes": round(elapsed / 60, 2),
-                    "results": results,
-                },
-                indent=2,
-            )
-            + "\n",
-            encoding="utf-8",
+        write_results(
+            "quality",
+            "summary quality (benchmarks/quality.py)",
+            results,
+            minutes=round(elapsed / 60, 2),
         )
-        print(f"wrote {RESULTS.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -26,9 +25,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from report import write_results
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "russia-taliban"
-RESULTS = ROOT / "benchmarks" / "results" / "speed.json"
 
 BREAKDOWN = """
 import json, sys, time
@@ -193,25 +193,7 @@ def main() -> None:
         ratio = torch_total / numpy_total
         print(f"embedder cold start, sentence-transformers / NumPy: {ratio:.1f}x")
 
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(
-        json.dumps(
-            {
-                "benchmark": "cold start of newsweave brief on examples/russia-taliban",
-                "machine": {
-                    "cpus": os.cpu_count(),
-                    "python": platform.python_version(),
-                    "platform": platform.platform(),
-                },
-                "date": time.strftime("%Y-%m-%d"),
-                "results": results,
-            },
-            indent=2,
-        )
-        + "\n",
-        encoding="utf-8",
-    )
-    print(f"\nwrote {RESULTS.relative_to(ROOT)}")
+    write_results("speed", "cold start of newsweave brief on examples/russia-taliban", results)
 
 
 if __name__ == "__main__":
