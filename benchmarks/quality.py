@@ -10,7 +10,10 @@ rouge-score code (newsweave/evaluate.py) in this run.
 
 Baselines: sumy's LexRank, TextRank and LSA (given newsweave's sentences, since sumy's own
 splitter needs NLTK data that cannot be downloaded here), newsweave's `lead` and `centroid`
-summarizers, and a greedy ROUGE oracle (the ceiling for choosing among these sentences).
+summarizers, and a greedy ROUGE oracle (an estimate of the ceiling for choosing among these
+sentences; greedy, so not a guaranteed upper bound). Each table also shows the mean length of
+the summaries after the cut: recall rewards length, and several published DUC summaries are
+shorter than the limit.
 
 Usage: python benchmarks/quality.py [--eval-dir DIR] [--only duc|multinews] [--limit N]
 Writes benchmarks/results/quality.json.
@@ -175,9 +178,11 @@ def print_table(title: str, result: dict[str, Any], sort_key: str) -> None:
     scores: dict[str, dict[str, float]] = result["scores"]
     columns = list(next(iter(scores.values())))
     print(f"\n{title} ({result['clusters']} clusters)")
-    print(f"{'system':<28}" + "".join(f"{c:>11}" for c in columns))
+    widths = [max(11, len(c) + 2) for c in columns]
+    print(f"{'system':<28}" + "".join(f"{c:>{w}}" for c, w in zip(columns, widths, strict=True)))
     for system, row in sorted(scores.items(), key=lambda item: -item[1][sort_key]):
-        print(f"{system:<28}" + "".join(f"{row[c]:11.2f}" for c in columns))
+        cells = (f"{row[c]:{w}.2f}" for c, w in zip(columns, widths, strict=True))
+        print(f"{system:<28}" + "".join(cells))
     seconds = result["seconds_per_cluster"]
     print(
         f"newsweave per cluster: annotation {seconds['annotation']['median']:.2f} s median "

@@ -347,6 +347,16 @@ def word_count(text: str) -> int:
     return len(_WORD.findall(_UNSPACED.sub(" ", text))) + unspaced
 
 
+def count_words(text: str) -> int:
+    """Words as a reader counts them for a length budget.
+
+    Whitespace-separated tokens, and each character of a script written without spaces
+    (Chinese, Japanese).
+    """
+    unspaced = len(_UNSPACED.findall(text))
+    return len(_UNSPACED.sub(" ", text).split()) + unspaced
+
+
 def addresses_reader(text: str) -> bool:
     """Whether text speaks to the reader ("you", "your") outside quotation marks."""
     return bool(_READER.search(_QUOTED.sub(" ", text)))

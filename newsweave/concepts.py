@@ -14,6 +14,7 @@ one `Sentence.terms` uses.
 from __future__ import annotations
 
 import functools
+import math
 import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -23,7 +24,9 @@ if TYPE_CHECKING:
 
 Concept = tuple[str, ...]
 
-_WORD = re.compile(r"[a-z0-9]+")
+# Runs of letters and digits in any script (Cyrillic, Greek, accented Latin), as ROUGE's own
+# tokenizer only keeps a-z0-9 but a brief may be in any language.
+_WORD = re.compile(r"[^\W_]+")
 # Words this short are left unstemmed, as ROUGE does: stemming "us" or "was" only adds noise.
 _SHORTEST_STEMMED = 4
 _UNIGRAM_WEIGHT = 0.5
@@ -101,5 +104,9 @@ def concept_weights(index: StoryIndex) -> dict[Concept, float]:
 
 
 def covered_weight(concepts: Iterable[Concept], weights: dict[Concept, float]) -> float:
-    """Total weight of some concepts (each counted once)."""
-    return sum(weights.get(concept, 0.0) for concept in set(concepts))
+    """Total weight of some concepts (each counted once).
+
+    math.fsum is exact, so the total, and every tie between two sentences, is the same whatever
+    order the (hash-seeded) set yields its concepts in.
+    """
+    return math.fsum(weights.get(concept, 0.0) for concept in set(concepts))

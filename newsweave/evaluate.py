@@ -22,7 +22,7 @@ from newsweave.config import Settings
 from newsweave.errors import NewsweaveError
 from newsweave.ingest import read_records
 from newsweave.models import Annotation
-from newsweave.summarize import choose_sentences
+from newsweave.summarize import choose_sentences, text_cost
 
 DUC_WORDS = 100
 DUC_BYTES = 665
@@ -131,8 +131,8 @@ class Limit:
         return truncate_bytes(text, self.bytes or 0)
 
     def size(self, text: str) -> int:
-        """How much of the limit text uses."""
-        return len(text.split()) if self.words is not None else len(text.encode("utf-8")) + 1
+        """How much of the limit text uses (as a summary budget counts it)."""
+        return text_cost(text, in_bytes=self.words is None)
 
     def fill(self, sentences: Sequence[str]) -> str:
         """Ranked sentences, as many as reach the limit, cut at it."""
@@ -153,14 +153,21 @@ WORDS_260 = Limit(words=MULTINEWS_WORDS)
 
 
 def duc_scores(by_words: str, by_bytes: str, cluster: Cluster) -> dict[str, float]:
-    """ROUGE-1/2 recall of a DUC 2004 summary at 100 words and of one at 665 bytes."""
-    words = rouge(WORDS_100.cut(by_words), cluster.references, ("rouge1", "rouge2"))
-    cut = rouge(BYTES_665.cut(by_bytes), cluster.references, ("rouge1", "rouge2"))
+    """ROUGE-1/2 recall of a DUC 2004 summary at 100 words and of one at 665 bytes.
+
+    Also the length each really has after the cut: recall rewards length, and some published
+    summaries are shorter than the limit.
+    """
+    short, small = WORDS_100.cut(by_words), BYTES_665.cut(by_bytes)
+    words = rouge(short, cluster.references, ("rouge1", "rouge2"))
+    cut = rouge(small, cluster.references, ("rouge1", "rouge2"))
     return {
         "R-1 @100w": words["rouge1"]["recall"],
         "R-2 @100w": words["rouge2"]["recall"],
         "R-1 @665b": cut["rouge1"]["recall"],
         "R-2 @665b": cut["rouge2"]["recall"],
+        "words @100w": float(len(short.split())),
+        "bytes @665b": float(len(small.encode("utf-8"))),
     }
 
 
@@ -172,6 +179,7 @@ def multinews_scores(text: str, cluster: Cluster) -> dict[str, float]:
         "R-1 F1": result["rouge1"]["f1"],
         "R-2 F1": result["rouge2"]["f1"],
         "R-L F1": result["rougeL"]["f1"],
+        "words": float(len(WORDS_260.cut(text).split())),
     }
 
 
@@ -203,12 +211,13 @@ def ranked_summary(
 
 
 def oracle_summary(sentences: Sequence[str], references: Sequence[str], limit: Limit) -> list[str]:
-    """The greedy ROUGE oracle: sentences chosen to raise ROUGE-1 + ROUGE-2 recall.
+    """A greedy ROUGE oracle: sentences chosen to raise ROUGE-1 + ROUGE-2 recall.
 
-    Each step adds the sentence that most raises the recall of the summary as cut at the
-    limit, while any does. An upper bound for extractive systems choosing among the same
-    sentences (greedy, so not the exact optimum). Words are tokenized and stemmed once, as
-    ROUGE does, and the cut is made on whole words.
+    Two greedy passes, one adding the sentence with the largest gain and one the largest gain
+    per word (of the summary as cut at the limit), and the better result is kept. It estimates
+    the ceiling for extractive systems choosing among the same sentences; being greedy, it is
+    not a guaranteed upper bound, and a system can beat it on a cluster. Words are tokenized and
+    stemmed once, as ROUGE does, and the cut is made on whole words.
     """
     tokenizer = _scorer(("rouge1", "rouge2"))._tokenizer
     cache: dict[str, list[str]] = {}
@@ -240,19 +249,25 @@ def oracle_summary(sentences: Sequence[str], references: Sequence[str], limit: L
             total += sum((bigrams & ref_bi).values()) / max(sum(ref_bi.values()), 1)
         return total
 
-    chosen: list[int] = []
-    summary: list[str] = []
-    current = 0.0
-    while limit.size(" ".join(summary)) < room:
-        best, best_value = -1, current
-        for i in range(len(sentences)):
-            if i not in chosen:
+    def greedy(per_word: bool) -> tuple[float, list[int]]:
+        chosen: list[int] = []
+        summary: list[str] = []
+        current = 0.0
+        while limit.size(" ".join(summary)) < room:
+            best, best_score, best_value = -1, 0.0, current
+            for i in range(len(sentences)):
+                if i in chosen:
+                    continue
                 candidate = value(summary + words[i])
-                if candidate > best_value:
-                    best, best_value = i, candidate
-        if best < 0:
-            break
-        chosen.append(best)
-        summary += words[best]
-        current = best_value
+                score = (candidate - current) / (len(words[i]) if per_word else 1)
+                if candidate > current and score > best_score:
+                    best, best_score, best_value = i, score, candidate
+            if best < 0:
+                break
+            chosen.append(best)
+            summary += words[best]
+            current = best_value
+        return current, chosen
+
+    _, chosen = max(greedy(per_word=False), greedy(per_word=True), key=lambda result: result[0])
     return [sentences[i] for i in chosen]

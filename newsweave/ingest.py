@@ -13,7 +13,7 @@ import json
 import logging
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,9 +24,14 @@ from newsweave.errors import InputError, NoArticlesError
 from newsweave.markup import extract_html, markdown_paragraphs
 from newsweave.metadata import clean_value, infer_outlet, parse_published, read_header
 from newsweave.models import Article, RemovedLine
-from newsweave.sources import Source, decode_bytes, find_sources, read_input, read_lines
-
-ProblemHandler = Callable[[InputError], None]
+from newsweave.sources import (
+    ProblemHandler,
+    Source,
+    decode_bytes,
+    find_sources,
+    read_input,
+    read_lines,
+)
 
 # Multi-News and similar JSON dumps put several articles in one text, separated by exactly five
 # bars; longer runs of bars are decoration, not a separator.
@@ -210,6 +215,8 @@ def _json_document(text: str, label: str) -> Iterator[tuple[str, Any]]:
         whole = json.loads(text)
     except _JSON_ERRORS as error:
         lines = [line for line in text.split("\n") if line.strip()]
+        if not lines:
+            raise InputError(label, "file is empty") from None
         try:
             json.loads(lines[0])
         except _JSON_ERRORS:

@@ -149,14 +149,15 @@ def read_input(source: Source, settings: Settings) -> bytes:
         return sys.stdin.buffer.read()
     limit = None if source.kind in ("json", "jsonl") else int(settings.max_file_mb * 1e6)
     with _open(source) as stream:
+        if limit is not None and stream.size > limit:
+            raise InputError(
+                source.label,
+                f"file is {stream.size / 1e6:.1f} MB, over the {settings.max_file_mb:g} MB limit "
+                "for one article (setting max_file_mb); split it or pass it as JSON Lines",
+            )
         data = stream.read(-1 if limit is None else limit + 1)
     if limit is not None and len(data) > limit:
-        size = source.path.stat().st_size / 1e6
-        raise InputError(
-            source.label,
-            f"file is {size:.1f} MB, over the {settings.max_file_mb:g} MB limit for one article "
-            "(setting max_file_mb); split it or pass it as JSON Lines",
-        )
+        raise InputError(source.label, "file grew past the max_file_mb limit while being read")
     return data
 
 
@@ -175,18 +176,20 @@ def _open(source: Source) -> _Reader:
         descriptor = os.open(source.path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as error:
         raise InputError(source.label, f"cannot read ({error.strerror or error})") from None
-    if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+    status = os.fstat(descriptor)
+    if not stat.S_ISREG(status.st_mode):
         os.close(descriptor)
         raise InputError(source.label, "not a regular file (a FIFO, device or socket)")
-    return _Reader(source.label, os.fdopen(descriptor, "rb"))
+    return _Reader(source.label, os.fdopen(descriptor, "rb"), status.st_size)
 
 
 class _Reader:
     """A binary file whose read errors become InputErrors naming the input."""
 
-    def __init__(self, label: str, stream: BinaryIO) -> None:
+    def __init__(self, label: str, stream: BinaryIO, size: int) -> None:
         self._label = label
         self._stream = stream
+        self.size = size
 
     def __enter__(self) -> _Reader:
         return self
@@ -223,6 +226,14 @@ def decode_bytes(data: bytes, label: str) -> str:
     Raises:
         InputError: When the input is empty, binary, or in no encoding that can be told.
     """
+    text = _decode(data, label)
+    # On the decoded text: a BOM or a no-break space is no content either.
+    if not text.strip():
+        raise InputError(label, "file is empty")
+    return text
+
+
+def _decode(data: bytes, label: str) -> str:
     if not data.strip():
         raise InputError(label, "file is empty")
     for bom, encoding in _BOMS:

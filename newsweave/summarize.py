@@ -12,10 +12,13 @@ to each sentence the Spans of every article that says the same (support.py).
 - "centroid": closest to the story's mean embedding first (Radev et al. 2004), without repeats.
 - "lead": the first sentences of each article in turn, a strong news baseline.
 
-All of them keep a summary readable: a candidate can stand alone (6-70 words, balanced quotes,
-not a question, not the middle of a quotation), one that leans on the sentence before it ("He
-said ...") counts half unless that sentence is chosen, and a near-repeat of a chosen sentence is
-skipped. benchmarks/quality.py measures them on DUC 2004 and Multi-News.
+All of them keep a summary readable: a candidate can stand alone (min_sentence_words to
+max_sentence_words long, balanced quotes, not a question, not the middle of a quotation), and a
+near-repeat of a chosen sentence is skipped. For concepts and centroid, one that leans on the
+sentence before it ("He said ...") counts half unless that sentence is chosen; lead keeps the
+articles' own order. When concepts finds nothing to cover (no concept is shared, as in text the
+tokenizer cannot split), the leads are used. benchmarks/quality.py measures them on DUC 2004
+and Multi-News.
 """
 
 from __future__ import annotations
@@ -23,17 +26,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from newsweave.boilerplate import count_words
 from newsweave.concepts import Concept, concept_weights, covered_weight, sentence_concepts
 from newsweave.config import Settings
 from newsweave.errors import SettingsError
 from newsweave.models import Annotation, SummarySentence
-from newsweave.support import StoryIndex, build_index, find_support, mean_embedding, says_the_same
+from newsweave.support import StoryIndex, build_index, find_support, says_the_same
 
 # (story, settings, candidate sentences in priority order) -> chosen sentences.
 Summarizer = Callable[[StoryIndex, Settings, Sequence[int]], list[int]]
 
-# Cost exponent of the centroid and lead greedies: gain per word**r; concepts use a pure
-# density (r = 1) as the concept weights already prefer informative sentences.
+# Cost exponent of the centroid greedy: gain per word**r, a mild preference for short sentences.
 _COST_EXPONENT = 0.3
 # Gain per word**r of the concept summarizer: slightly below pure density (r = 1), as the
 # sentences that best match human summaries run long (median 37 words in DUC 2004).
@@ -69,12 +72,14 @@ def _balanced_quotes(text: str) -> bool:
 
 def is_candidate(text: str, settings: Settings) -> bool:
     """Whether a sentence can stand in a summary on its own: whole, balanced, not a question."""
-    words = len(text.split())
+    first = text[0]
     return (
-        settings.min_sentence_words <= words <= settings.max_sentence_words
+        settings.min_sentence_words <= count_words(text) <= settings.max_sentence_words
         and _balanced_quotes(text)
         and not text.endswith(("?", ":", ","))
-        and (text[0].isupper() or text[0].isdigit() or text[0] in "\"“‘'`")
+        # A sentence starts with a capital, a digit or a quotation mark; scripts without case
+        # (Chinese, Arabic) start with any letter.
+        and (first.isdigit() or first in "\"“‘'`" or (first.isalpha() and not first.islower()))
     )
 
 
@@ -98,10 +103,16 @@ def _leans_on_previous(text: str) -> bool:
     return bare_quote and _balanced_quotes(text)
 
 
+def text_cost(text: str, in_bytes: bool) -> int:
+    """What a sentence costs of a summary budget.
+
+    Its UTF-8 bytes plus a separating space, or its words (as count_words counts them).
+    """
+    return len(text.encode("utf-8")) + 1 if in_bytes else count_words(text)
+
+
 def _cost(text: str, settings: Settings) -> int:
-    if settings.summary_bytes is not None:
-        return len(text.encode("utf-8")) + 1
-    return len(text.split())
+    return text_cost(text, settings.summary_bytes is not None)
 
 
 def _budget(settings: Settings) -> int:
@@ -110,11 +121,11 @@ def _budget(settings: Settings) -> int:
     )
 
 
-def _repeats(index: StoryIndex, candidate: int, chosen: Sequence[int], settings: Settings) -> bool:
-    return any(
-        float(index.cosine[candidate, j]) >= settings.redundancy_similarity
-        or says_the_same(index, candidate, j, settings)
-        for j in chosen
+def _repeats(index: StoryIndex, candidate: int, chosen: int, settings: Settings) -> bool:
+    return (
+        index.sentences[candidate].span.text == index.sentences[chosen].span.text
+        or float(index.cosine[candidate, chosen]) >= settings.redundancy_similarity
+        or says_the_same(index, candidate, chosen, settings)
     )
 
 
@@ -123,34 +134,46 @@ def _greedy(
     settings: Settings,
     gain: Callable[[int, list[int]], float],
     candidates: Sequence[int],
+    *,
     cost_exponent: float = _COST_EXPONENT,
+    lean_penalty: bool = True,
 ) -> list[int]:
-    """Add the best candidate by gain per cost while the budget allows and the gain is positive."""
+    """Add the best candidate by gain per cost while the budget allows and the gain is positive.
+
+    A candidate that no longer fits the budget, or that repeats a chosen sentence, can never
+    come back, so it leaves the pool for good: each round checks only the newest choice.
+    Equal scores go to the earlier candidate, so the result does not depend on anything else.
+    """
     texts = [s.span.text for s in index.sentences]
     left = _budget(settings)
     chosen: list[int] = []
-    pool = list(candidates)
+    chosen_set: set[int] = set()
+    pool = [i for i in candidates if _cost(texts[i], settings) <= left]
     while pool:
         best, best_score = -1, 0.0
         for i in pool:
-            cost = _cost(texts[i], settings)
-            if cost > left or _repeats(index, i, chosen, settings):
-                continue
             value = gain(i, chosen)
-            if _leans_on_previous(texts[i]) and not _follows(index, i, chosen):
+            if lean_penalty and _leans_on_previous(texts[i]) and not _follows(index, i, chosen_set):
                 value *= _DEPENDENT_FACTOR
-            score = value / cost**cost_exponent
+            score = value / _cost(texts[i], settings) ** cost_exponent
             if score > best_score:
                 best, best_score = i, score
         if best < 0:
             break
         chosen.append(best)
+        chosen_set.add(best)
         left -= _cost(texts[best], settings)
-        pool.remove(best)
+        pool = [
+            i
+            for i in pool
+            if i != best
+            and _cost(texts[i], settings) <= left
+            and not _repeats(index, i, best, settings)
+        ]
     return chosen
 
 
-def _follows(index: StoryIndex, sentence: int, chosen: Sequence[int]) -> bool:
+def _follows(index: StoryIndex, sentence: int, chosen: set[int] | Sequence[int]) -> bool:
     """Whether the sentence just before `sentence` in its article is chosen."""
     return index.position[sentence] > 0 and (sentence - 1) in chosen
 
@@ -189,11 +212,11 @@ def summarize_centroid(
     """Sentences closest to the story's centroid first, skipping repeats."""
     import numpy as np
 
-    centroid = mean_embedding(index.annotations)
-    if not candidates or centroid is None:
+    if not candidates:
         return []
+    centroid = index.embeddings.mean(axis=0)
     centroid /= max(float(np.linalg.norm(centroid)), 1e-12)
-    scores = np.vstack([a.embeddings for a in index.annotations if len(a.sentences)]) @ centroid
+    scores = index.embeddings @ centroid
     return _greedy(index, settings, lambda i, _chosen: float(scores[i]) + 1.0, candidates)
 
 
@@ -201,14 +224,14 @@ def summarize_lead(index: StoryIndex, settings: Settings, candidates: Sequence[i
     """The first sentences of each article in turn: all leads, then all second sentences, ..."""
     order = sorted(candidates, key=lambda i: (index.position[i], index.article_of[i]))
     rank = {sentence: len(order) - k for k, sentence in enumerate(order)}
-    # Cost is neutralised so the greedy follows the lead order strictly.
+    # Cost is neutralised and no sentence discounted, so the greedy follows the lead order.
     return _greedy(
         index,
         settings,
-        lambda i, _chosen: (
-            rank[i] * _cost(index.sentences[i].span.text, settings) ** _COST_EXPONENT
-        ),
+        lambda i, _chosen: float(rank[i]),
         order,
+        cost_exponent=0.0,
+        lean_penalty=False,
     )
 
 
@@ -270,8 +293,12 @@ def choose_sentences(
     ]
     if not candidates:
         # Articles made only of fragments or open quotations still get their longest parts.
-        candidates = [i for i, text in enumerate(texts) if len(text.split()) >= _RELAXED_WORDS]
-    return index, SUMMARIZERS[settings.summarizer](index, settings, candidates)
+        candidates = [i for i, text in enumerate(texts) if count_words(text) >= _RELAXED_WORDS]
+    chosen = SUMMARIZERS[settings.summarizer](index, settings, candidates)
+    if not chosen and candidates and settings.summarizer == "concepts":
+        # No concept is shared (text the tokenizer cannot split into words): take the leads.
+        chosen = summarize_lead(index, settings, candidates)
+    return index, chosen
 
 
 def summarize_story(

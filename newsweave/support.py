@@ -34,8 +34,10 @@ if TYPE_CHECKING:
 class StoryIndex:
     """All sentences of a story, flattened, with what comparing them needs.
 
-    `sentences[i]` belongs to `annotations[article_of[i]]`; `cosine` is the (n, n) matrix of
-    embedding similarities; `idf` weighs content terms by their rarity across the sentences.
+    `sentences[i]` belongs to `annotations[article_of[i]]`; `embeddings` has one row per
+    sentence and `cosine` is the (n, n) matrix of their similarities; `closest[i, a]` is the
+    sentence of article a closest to sentence i (-1 when a has none); `idf` weighs content terms
+    by their rarity across the sentences.
     """
 
     annotations: tuple[Annotation, ...]
@@ -43,22 +45,26 @@ class StoryIndex:
     article_of: tuple[int, ...]
     position: tuple[int, ...]
     article_sentences: tuple[tuple[int, ...], ...]
+    embeddings: npt.NDArray[np.float32]
     cosine: npt.NDArray[np.float32]
+    closest: npt.NDArray[np.int64]
     idf: dict[str, float]
     informative: frozenset[str]
+    term_sets: tuple[frozenset[str], ...]
+    term_mass: tuple[float, ...]
 
     def word_overlap(self, first: int, second: int) -> float:
         """IDF-weighted Dice overlap of two sentences' content terms, from 0 to 1."""
-        terms_a = set(self.sentences[first].terms)
-        terms_b = set(self.sentences[second].terms)
-        total = sum(self.idf[t] for t in terms_a) + sum(self.idf[t] for t in terms_b)
+        total = self.term_mass[first] + self.term_mass[second]
         if total == 0:
             return 0.0
-        return 2 * sum(self.idf[t] for t in terms_a & terms_b) / total
+        shared = self.term_sets[first] & self.term_sets[second]
+        # fsum is exact, so the result does not depend on the (hash-seeded) order of the set.
+        return 2 * math.fsum(self.idf[term] for term in shared) / total
 
     def share_informative_word(self, first: int, second: int) -> bool:
         """Whether two sentences have a content word in common that is not a topic word."""
-        shared = set(self.sentences[first].terms) & set(self.sentences[second].terms)
+        shared = self.term_sets[first] & self.term_sets[second]
         return not shared.isdisjoint(self.informative)
 
 
@@ -93,7 +99,19 @@ def build_index(annotations: Sequence[Annotation]) -> StoryIndex:
         position.extend(range(len(annotation.sentences)))
     rows = [a.embeddings for a in annotations if len(a.sentences)]
     embeddings = np.vstack(rows) if rows else np.zeros((0, 1), dtype=np.float32)
-    frequency = Counter(term for sentence in sentences for term in set(sentence.terms))
+    cosine = (embeddings @ embeddings.T).astype(np.float32)
+    article_sentences = tuple(
+        tuple(i for i, owner in enumerate(article_of) if owner == number)
+        for number in range(len(annotations))
+    )
+    closest = np.full((len(sentences), len(annotations)), -1, dtype=np.int64)
+    for number, members in enumerate(article_sentences):
+        if members:
+            # An article's sentences are contiguous; argmax takes the first of equals.
+            start = members[0]
+            closest[:, number] = start + np.argmax(cosine[:, start : members[-1] + 1], axis=1)
+    term_sets = tuple(frozenset(sentence.terms) for sentence in sentences)
+    frequency = Counter(term for terms in term_sets for term in terms)
     count = len(sentences)
     idf = {term: math.log((count + 1) / (df + 0.5)) for term, df in frequency.items()}
     rare = max(2.0, math.sqrt(count))
@@ -102,13 +120,14 @@ def build_index(annotations: Sequence[Annotation]) -> StoryIndex:
         sentences=tuple(sentences),
         article_of=tuple(article_of),
         position=tuple(position),
-        article_sentences=tuple(
-            tuple(i for i, owner in enumerate(article_of) if owner == number)
-            for number in range(len(annotations))
-        ),
-        cosine=(embeddings @ embeddings.T).astype(np.float32),
+        article_sentences=article_sentences,
+        embeddings=embeddings,
+        cosine=cosine,
+        closest=closest,
         idf=idf,
         informative=frozenset(term for term, df in frequency.items() if df <= rare),
+        term_sets=term_sets,
+        term_mass=tuple(math.fsum(idf[term] for term in terms) for terms in term_sets),
     )
 
 
@@ -120,11 +139,6 @@ def says_the_same(index: StoryIndex, first: int, second: int, settings: Settings
     """
     score = float(index.cosine[first, second]) + index.word_overlap(first, second)
     return score >= settings.support_score and index.share_informative_word(first, second)
-
-
-def _closest(index: StoryIndex, sentence: int, candidates: Sequence[int]) -> int:
-    row = index.cosine[sentence]
-    return max(candidates, key=lambda j: (float(row[j]), -j))
 
 
 def find_support(index: StoryIndex, sentence: int, settings: Settings) -> list[int]:
@@ -143,13 +157,12 @@ def find_support(index: StoryIndex, sentence: int, settings: Settings) -> list[i
         Sentence indices, in article order.
     """
     own = index.article_of[sentence]
-    own_sentences = index.article_sentences[own]
     supporters = []
-    for article, candidates in enumerate(index.article_sentences):
-        if article == own or not candidates:
+    for article in range(len(index.annotations)):
+        best = int(index.closest[sentence, article])
+        if article == own or best < 0:
             continue
-        best = _closest(index, sentence, candidates)
-        mutual = _closest(index, best, own_sentences) == sentence
+        mutual = int(index.closest[best, own]) == sentence
         if mutual and says_the_same(index, sentence, best, settings):
             supporters.append(best)
     return supporters

@@ -284,3 +284,26 @@ def test_output_through_a_symbolic_link_keeps_the_link(tmp_path: Path) -> None:
 
 def test_every_rule_names_a_documented_kind() -> None:
     assert {rule.kind for rule in _RULES} | {"bio", "byline", "metadata", "markup"} <= set(KINDS)
+
+
+def test_a_blank_json_file_is_one_message(tmp_path: Path) -> None:
+    blank = tmp_path / "nbsp.json"
+    blank.write_bytes("\ufeff \u00a0\n".encode())
+    articles, problems = read(blank, good(tmp_path))
+    assert len(articles) == 1 and problems == [f"{blank}: file is empty"]
+
+
+def test_the_brief_does_not_depend_on_the_hash_seed() -> None:
+    import subprocess
+
+    outputs = set()
+    for seed in ("0", "1", "2"):
+        result = subprocess.run(
+            [sys.executable, "-m", "newsweave", "brief", "-q", "--format", "json", str(EXAMPLE)],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        outputs.add(result.stdout)
+    assert len(outputs) == 1

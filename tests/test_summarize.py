@@ -164,3 +164,52 @@ def test_an_article_of_fragments_falls_back_to_its_longer_parts() -> None:
     vectors = np.vstack([vector((0, 1.0)), vector((1, 1.0))])
     summary = summarize_story([Annotation(article, sentences, (), vectors)], Settings())
     assert [s.text for s in summary] == [opening]
+
+
+def test_non_latin_stories_get_a_summary() -> None:
+    russian = [
+        "Россия сохранила своё посольство в Кабуле открытым, когда западные страны уехали.",
+        "Талибы теперь охраняют периметр российского посольства днём и ночью.",
+    ]
+    chinese = [
+        "俄罗斯在西方国家撤离时仍然保持其驻喀布尔大使馆开放。",
+        "塔利班武装分子现在日夜守卫俄罗斯大院的周边。",
+    ]
+    for sentences in (russian, chinese):
+        story = [
+            annotation("a", [(s, vector((k, 1.0))) for k, s in enumerate(sentences)]),
+            annotation("b", [(s + " ", vector((k + 2, 1.0))) for k, s in enumerate(sentences)]),
+        ]
+        for name in SUMMARIZERS:
+            assert summarize_story(story, Settings(summarizer=name)), (name, sentences[0])
+
+
+def test_lead_keeps_the_lead_order_even_for_pronoun_openings() -> None:
+    first = "This is the first time the league has cancelled games in its 51-year history."
+    story = [
+        annotation("a", [(first, vector((0, 1.0))), (GUARDS, vector((1, 1.0)))]),
+        annotation("b", [(RECOGNITION, vector((2, 1.0)))]),
+    ]
+    summary = summarize_story(story, Settings(summarizer="lead", summary_words=32))
+    assert [s.text for s in summary][:2] == [first, RECOGNITION]
+
+
+def test_the_same_text_is_never_chosen_twice() -> None:
+    # Different embeddings (as from another embedder), identical text: still a repeat.
+    story = [
+        annotation("a", [(EMBASSY_A, vector((0, 1.0))), (GUARDS, vector((1, 1.0)))]),
+        annotation("b", [(EMBASSY_A, vector((5, 1.0))), (PAKISTAN, vector((2, 1.0)))]),
+    ]
+    for name in SUMMARIZERS:
+        texts = [s.text for s in summarize_story(story, Settings(summarizer=name))]
+        assert len(texts) == len(set(texts)), name
+
+
+def test_concept_sums_do_not_depend_on_set_order() -> None:
+    import math
+
+    from newsweave.concepts import covered_weight
+
+    weights = {("a",): 1e16, ("b",): 1.0, ("c",): -1e16, ("d",): 1.0}
+    assert covered_weight(list(weights), weights) == math.fsum(weights.values()) == 2.0
+    assert covered_weight(list(reversed(weights)), weights) == 2.0
