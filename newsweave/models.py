@@ -17,7 +17,12 @@ if TYPE_CHECKING:
 # How an article's clean text separates its paragraphs.
 PARAGRAPH_BREAK = "\n\n"
 # Sections of the brief that later stages fill; they are part of the JSON contract already.
-FUTURE_SECTIONS = ("quotes", "actors", "relations", "timeline", "claims")
+FUTURE_SECTIONS = ("timeline", "claims")
+# Kinds of quote: words in quotation marks as a whole statement, a quoted phrase inside the
+# writer's sentence, and reported speech without quotation marks.
+QUOTE_KINDS = ("direct", "partial", "indirect")
+# Coarse relation types between actors.
+RELATION_TYPES = ("cooperation", "conflict", "statement", "other")
 
 
 def _optional_str(data: Mapping[str, Any], key: str) -> str | None:
@@ -167,9 +172,86 @@ class Entity:
         }
 
 
+def _span_fields(prefix: str, span: Span | None) -> dict[str, Any]:
+    """`{prefix, prefix_start, prefix_end}` for a span that may be missing."""
+    return {
+        prefix: None if span is None else span.text,
+        f"{prefix}_start": None if span is None else span.start,
+        f"{prefix}_end": None if span is None else span.end,
+    }
+
+
+@dataclass(frozen=True)
+class Quote:
+    """Something a source said, as one article reports it.
+
+    `span` is what was said (inside the quotation marks for direct and partial quotes, the
+    reported clause for indirect ones). `speaker_span` is the mention in the text that says who
+    ("he", "Kabulov", "a source"); `speaker` is the name it stands for ("Zamir Kabulov" for a
+    resolved "he"), or None when the text does not say. `speaker_ref` is the named mention the
+    speaker was resolved to (the same as `speaker_span` when that is a name).
+    """
+
+    span: Span
+    kind: str
+    speaker: str | None = None
+    speaker_span: Span | None = None
+    speaker_ref: Span | None = None
+    cue: Span | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `annotate` form: offsets of the quote, its speaker mention and its cue."""
+        data: dict[str, Any] = {
+            "start": self.span.start,
+            "end": self.span.end,
+            "text": self.span.text,
+            "kind": self.kind,
+        }
+        mention = self.speaker_span
+        data["speaker"] = self.speaker
+        data["speaker_text"] = None if mention is None else mention.text
+        data["speaker_start"] = None if mention is None else mention.start
+        data["speaker_end"] = None if mention is None else mention.end
+        data.update(_span_fields("cue", self.cue))
+        return data
+
+
+@dataclass(frozen=True)
+class Role:
+    """A title or role the text gives a named mention ("Russia's special envoy")."""
+
+    mention: Span
+    role: Span
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form: the mention and the role, each with offsets."""
+        return {"mention": self.mention.to_dict(), "role": self.role.to_dict()}
+
+
+@dataclass(frozen=True)
+class Interaction:
+    """One sentence's (subject, predicate, object) between two named mentions, with its type."""
+
+    subject: Span
+    predicate: str
+    object: Span
+    type: str
+    evidence: Span
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form: mentions and evidence as spans, the predicate as its lemmas."""
+        return {
+            "subject": self.subject.to_dict(),
+            "predicate": self.predicate,
+            "object": self.object.to_dict(),
+            "type": self.type,
+            "evidence": self.evidence.to_dict(),
+        }
+
+
 @dataclass(frozen=True)
 class Annotation:
-    """The per-article NLP layer: sentences, entities and one embedding row per sentence.
+    """The per-article NLP layer: sentences, entities, quotes, roles, interactions, embeddings.
 
     `embeddings` is a (len(sentences), dimensions) float32 array of unit vectors; it takes part
     in neither equality nor the default JSON form (it is large and derived).
@@ -179,6 +261,9 @@ class Annotation:
     sentences: tuple[Sentence, ...]
     entities: tuple[Entity, ...]
     embeddings: npt.NDArray[np.float32] = field(compare=False, repr=False)
+    quotes: tuple[Quote, ...] = ()
+    roles: tuple[Role, ...] = ()
+    interactions: tuple[Interaction, ...] = ()
 
     def to_dict(self, with_embeddings: bool = False) -> dict[str, Any]:
         """The `annotate` line: the article's fields plus `sentences` and `entities`.
@@ -189,6 +274,9 @@ class Annotation:
         data = self.article.to_dict()
         data["sentences"] = [sentence.to_dict() for sentence in self.sentences]
         data["entities"] = [entity.to_dict() for entity in self.entities]
+        data["quotes"] = [quote.to_dict() for quote in self.quotes]
+        data["roles"] = [role.to_dict() for role in self.roles]
+        data["interactions"] = [interaction.to_dict() for interaction in self.interactions]
         if with_embeddings:
             data["embeddings"] = [[round(float(v), 6) for v in row] for row in self.embeddings]
         return data
@@ -220,12 +308,95 @@ class SummarySentence:
 
 
 @dataclass(frozen=True)
+class Actor:
+    """A person, organisation, country, place or group of the story, across all its articles.
+
+    `id` is stable for the same name and kind; `aliases` are the other ways the articles name
+    it; `sources` are its mentions, one Span each, `mentions` their count.
+    """
+
+    id: str
+    name: str
+    kind: str
+    aliases: tuple[str, ...]
+    roles: tuple[str, ...]
+    mentions: int
+    sources: tuple[Span, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form: `{"id", "name", "kind", "aliases", "roles", "mentions", "sources"}`."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "kind": self.kind,
+            "aliases": list(self.aliases),
+            "roles": list(self.roles),
+            "mentions": self.mentions,
+            "sources": [span.to_dict() for span in self.sources],
+        }
+
+
+@dataclass(frozen=True)
+class CitedQuote:
+    """A quote of the story: one statement, with every article that reports it.
+
+    `speaker_id` is the Actor who said it, when the speaker is a named actor.
+    """
+
+    text: str
+    kind: str
+    speaker: str | None
+    speaker_id: str | None
+    cue: str | None
+    sources: tuple[Span, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form: `{"text", "kind", "speaker", "speaker_id", "cue", "sources"}`."""
+        return {
+            "text": self.text,
+            "kind": self.kind,
+            "speaker": self.speaker,
+            "speaker_id": self.speaker_id,
+            "cue": self.cue,
+            "sources": [span.to_dict() for span in self.sources],
+        }
+
+
+@dataclass(frozen=True)
+class Relation:
+    """Two actors and what one does to or with the other, with the sentences that say so."""
+
+    subject: str
+    subject_id: str
+    predicate: str
+    object: str
+    object_id: str
+    type: str
+    sources: tuple[Span, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form: names and ids of both actors, predicate, type and sources."""
+        return {
+            "subject": self.subject,
+            "subject_id": self.subject_id,
+            "predicate": self.predicate,
+            "object": self.object,
+            "object_id": self.object_id,
+            "type": self.type,
+            "sources": [span.to_dict() for span in self.sources],
+        }
+
+
+@dataclass(frozen=True)
 class Brief:
     """What newsweave tells a reader about one story."""
 
     title: str
     articles: tuple[Article, ...]
     summary: tuple[SummarySentence, ...]
+    quotes: tuple[CitedQuote, ...] = ()
+    actors: tuple[Actor, ...] = ()
+    relations: tuple[Relation, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form documented in docs/output.md."""
@@ -233,6 +404,9 @@ class Brief:
             "title": self.title,
             "articles": [article.to_dict() for article in self.articles],
             "summary": [sentence.to_dict() for sentence in self.summary],
+            "quotes": [quote.to_dict() for quote in self.quotes],
+            "actors": [actor.to_dict() for actor in self.actors],
+            "relations": [relation.to_dict() for relation in self.relations],
         }
         for section in FUTURE_SECTIONS:
             data[section] = []

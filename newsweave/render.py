@@ -12,10 +12,59 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.resources import files
 
-from newsweave.models import Article, Brief, Span, SummarySentence
+from newsweave.models import Actor, Article, Brief, CitedQuote, Span, SummarySentence
 
 FORMATS = ("markdown", "json", "html")
 NO_SUMMARY = "No summary: no sentence of these articles is long enough or fits the budget."
+UNKNOWN_SPEAKER = "Speaker not named"
+# Actors listed in Markdown and HTML, most mentioned first; JSON has them all.
+SHOWN_ACTORS = 30
+
+
+@dataclass(frozen=True)
+class SpeakerQuotes:
+    """One speaker's quotes, for the "Who said what" section."""
+
+    name: str
+    roles: tuple[str, ...]
+    quotes: tuple[CitedQuote, ...]
+
+
+def group_quotes(brief: Brief) -> list[SpeakerQuotes]:
+    """The brief's quotes grouped by speaker, in order of first quote; unknown speakers last."""
+    actors = {actor.id: actor for actor in brief.actors}
+    groups: dict[str, list[CitedQuote]] = {}
+    for quote in brief.quotes:
+        key = quote.speaker_id or quote.speaker or ""
+        groups.setdefault(key, []).append(quote)
+    result = []
+    for key, quotes in groups.items():
+        actor = actors.get(key)
+        name = actor.name if actor else quotes[0].speaker or UNKNOWN_SPEAKER
+        result.append(SpeakerQuotes(name, actor.roles if actor else (), tuple(quotes)))
+    result.sort(key=lambda group: group.name == UNKNOWN_SPEAKER)
+    return result
+
+
+def _numbers(brief: Brief, spans: tuple[Span, ...]) -> list[int]:
+    number = {article.id: n for n, article in enumerate(brief.articles, start=1)}
+    return sorted({number[span.article] for span in spans})
+
+
+def _quote_line(quote: CitedQuote) -> str:
+    if quote.kind == "indirect":
+        return f"(reported) {quote.text}"
+    return f"“{quote.text}”" + (" (partial)" if quote.kind == "partial" else "")
+
+
+def _actor_line(actor: Actor) -> str:
+    details = [actor.kind]
+    if actor.roles:
+        details.append("; ".join(actor.roles))
+    if actor.aliases:
+        details.append("also " + ", ".join(actor.aliases))
+    plural = "s" if actor.mentions != 1 else ""
+    return f"**{actor.name}** ({'; '.join(details)}): {actor.mentions} mention{plural}"
 
 
 def _citation_numbers(brief: Brief, sentence: SummarySentence) -> list[int]:
@@ -38,6 +87,7 @@ def render_markdown(brief: Brief) -> str:
     for sentence in brief.summary:
         cites = "".join(f"[{n}]" for n in _citation_numbers(brief, sentence))
         lines.append(f"- {sentence.text} {cites}")
+    lines += _markdown_quotes(brief) + _markdown_actors(brief)
     lines += ["", "## Sources", ""]
     for n, article in enumerate(brief.articles, start=1):
         where = article.url or article.path or article.id
@@ -48,6 +98,39 @@ def render_markdown(brief: Brief) -> str:
         )
         lines.append(f"{n}. **{title}**. {_describe(article)}. {where}{note}")
     return "\n".join(lines) + "\n"
+
+
+def _markdown_quotes(brief: Brief) -> list[str]:
+    lines = ["", "## Who said what"]
+    if not brief.quotes:
+        lines += ["", "_No quotes found._"]
+    for group in group_quotes(brief):
+        roles = f" ({'; '.join(group.roles)})" if group.roles else ""
+        lines += ["", f"**{group.name}**{roles}", ""]
+        for quote in group.quotes:
+            cites = "".join(f"[{n}]" for n in _numbers(brief, quote.sources))
+            lines.append(f"- {_quote_line(quote)} {cites}")
+    return lines
+
+
+def _markdown_actors(brief: Brief) -> list[str]:
+    lines = ["", "## Actors", ""]
+    if not brief.actors:
+        lines.append("_No named actors found._")
+    for actor in brief.actors[:SHOWN_ACTORS]:
+        cites = "".join(f"[{n}]" for n in _numbers(brief, actor.sources))
+        lines.append(f"- {_actor_line(actor)} {cites}")
+    if len(brief.actors) > SHOWN_ACTORS:
+        lines.append(f"- … and {len(brief.actors) - SHOWN_ACTORS} more (see the JSON output)")
+    if brief.relations:
+        lines += ["", "### How they relate", ""]
+        for relation in brief.relations:
+            cites = "".join(f"[{n}]" for n in _numbers(brief, relation.sources))
+            lines.append(
+                f"- {relation.subject} *{relation.predicate}* {relation.object} "
+                f"({relation.type}) {cites}"
+            )
+    return lines
 
 
 def render_json(brief: Brief) -> str:
@@ -131,7 +214,30 @@ def render_html(brief: Brief) -> str:
         for n, article in enumerate(brief.articles, start=1)
     ]
     return template.render(
-        title=brief.title, summary=summary, articles=articles, no_summary=NO_SUMMARY
+        title=brief.title,
+        summary=summary,
+        articles=articles,
+        no_summary=NO_SUMMARY,
+        speakers=[
+            {
+                "name": group.name,
+                "roles": group.roles,
+                "quotes": [
+                    {"line": _quote_line(q), "numbers": _numbers(brief, q.sources), "cue": q.cue}
+                    for q in group.quotes
+                ],
+            }
+            for group in group_quotes(brief)
+        ],
+        actors=[
+            {"actor": actor, "numbers": _numbers(brief, actor.sources)}
+            for actor in brief.actors[:SHOWN_ACTORS]
+        ],
+        more_actors=max(len(brief.actors) - SHOWN_ACTORS, 0),
+        relations=[
+            {"relation": relation, "numbers": _numbers(brief, relation.sources)}
+            for relation in brief.relations
+        ],
     )
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from newsweave.actors import identify_actors, relate_actors
 from newsweave.annotate import ProgressHandler, annotate_articles
 from newsweave.config import Settings
 from newsweave.errors import NoArticlesError
 from newsweave.models import Annotation, Article, Brief
+from newsweave.quotes import cite_quotes
 from newsweave.summarize import summarize_story
 from newsweave.support import mean_embedding
 
@@ -59,4 +61,12 @@ def weave_brief(
         # its annotation's offsets would not resolve.
         raise ValueError("annotations must be of the given articles (same text), in order")
     summary = summarize_story(annotations, settings)
-    return Brief(title=choose_title(annotations), articles=tuple(articles), summary=summary)
+    actors = identify_actors(annotations)
+    return Brief(
+        title=choose_title(annotations),
+        articles=tuple(articles),
+        summary=summary,
+        quotes=cite_quotes(annotations, actors),
+        actors=actors.actors,
+        relations=relate_actors(annotations, actors),
+    )

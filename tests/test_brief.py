@@ -27,8 +27,26 @@ def test_contract_keys(brief_dict: dict[str, Any]) -> None:
         "timeline",
         "claims",
     }
-    for key in ("quotes", "actors", "relations", "timeline", "claims"):
+    for key in ("timeline", "claims"):
         assert brief_dict[key] == []
+    assert set(brief_dict["quotes"][0]) == {
+        "text",
+        "kind",
+        "speaker",
+        "speaker_id",
+        "cue",
+        "sources",
+    }
+    assert set(brief_dict["actors"][0]) == {
+        "id",
+        "name",
+        "kind",
+        "aliases",
+        "roles",
+        "mentions",
+        "sources",
+    }
+    assert set(brief_dict["relations"][0]) >= {"subject", "predicate", "object", "type", "sources"}
     assert set(brief_dict["articles"][0]) >= {
         "id",
         "title",

@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 
 from newsweave import (
+    Actor,
     Article,
     Brief,
+    CitedQuote,
+    Relation,
     Span,
     SummarySentence,
     render_html,
@@ -66,3 +69,77 @@ def test_an_empty_summary_says_why() -> None:
     empty = Brief(title="Nothing", articles=(SECOND,), summary=())
     assert "_No summary: no sentence of these articles" in render_markdown(empty)
     assert "No summary: no sentence of these articles" in render_html(empty)
+
+
+QUOTED = Article(
+    id="q1",
+    text='"We will stay," Kabulov said. "<b>Bold</b> claims," a source said. "Nobody knows."',
+)
+WITH_QUOTES = Brief(
+    title="Quotes",
+    articles=(QUOTED, SECOND),
+    summary=(),
+    quotes=(
+        CitedQuote(
+            "We will stay",
+            "direct",
+            "Zamir Kabulov",
+            "zamir-kabulov",
+            "said",
+            (QUOTED.span(1, 13), SECOND.span(0, 6)),
+        ),
+        CitedQuote(
+            "<b>Bold</b> claims", "partial", "a source", None, "said", (QUOTED.span(31, 49),)
+        ),
+        CitedQuote("Nobody knows.", "direct", None, None, None, (QUOTED.span(68, 81),)),
+    ),
+    actors=(
+        Actor(
+            "zamir-kabulov",
+            "Zamir Kabulov",
+            "person",
+            ("Kabulov",),
+            ("special envoy",),
+            1,
+            (QUOTED.span(16, 23),),
+        ),
+    ),
+    relations=(
+        Relation(
+            "Zamir Kabulov",
+            "zamir-kabulov",
+            "engage with",
+            "Taliban",
+            "taliban",
+            "cooperation",
+            (SECOND.span(0, 45),),
+        ),
+    ),
+)
+
+
+def test_who_said_what_groups_by_speaker_unknown_last() -> None:
+    text = render_markdown(WITH_QUOTES)
+    section = text[text.index("## Who said what") : text.index("## Actors")]
+    assert section.index("**Zamir Kabulov** (special envoy)") < section.index("**a source**")
+    assert section.index("**a source**") < section.index("**Speaker not named**")
+    assert "- “We will stay” [1][2]" in section
+    assert "(partial)" in section
+    actors = text[text.index("## Actors") : text.index("## Sources")]
+    assert "**Zamir Kabulov** (person; special envoy; also Kabulov): 1 mention [1]" in actors
+    assert "Zamir Kabulov *engage with* Taliban (cooperation) [2]" in actors
+
+
+def test_html_quotes_and_actors_are_escaped() -> None:
+    page = render_html(WITH_QUOTES)
+    assert "Who said what" in page and "How they relate" in page
+    assert "<b>Bold</b>" not in page
+    assert "&lt;b&gt;Bold&lt;/b&gt;" in page
+
+
+def test_json_sections_filled() -> None:
+    data = json.loads(render_json(WITH_QUOTES))
+    assert data["quotes"][0]["speaker_id"] == "zamir-kabulov"
+    assert data["actors"][0]["aliases"] == ["Kabulov"]
+    assert data["relations"][0]["type"] == "cooperation"
+    assert data["timeline"] == [] and data["claims"] == []
