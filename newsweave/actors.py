@@ -103,6 +103,8 @@ _TITLES = frozenset(
     king queen pope sir lord judge justice chairman chairwoman chair ceo envoy spokesman
     spokeswoman mayor former leader commander colonel col. lt. captain""".split()  # noqa: SIM905
 )
+# What may follow a name at the end of a mention: a possessive, punctuation.
+_TRAILER = re.compile(r"(?:['’]s?)?[^\w]*")
 _ACRONYM_SKIP = frozenset({"of", "the", "and", "for", "on", "in", "&"})
 
 
@@ -141,8 +143,11 @@ class ActorIndex:
         for start, mention in entries[first:]:
             if start >= span.end:
                 break
-            # A possessive or stray punctuation may follow the name inside the span.
-            if span.end - 3 <= mention.end <= span.end + 3:
+            # Only a possessive or punctuation may follow the name inside the span ("the UK PM"
+            # is not the United Kingdom).
+            if span.end - 3 <= mention.end <= span.end + 3 and _TRAILER.fullmatch(
+                span.text[max(mention.end - span.start, 0) :]
+            ):
                 return self.get(self.by_mention[mention])
         return None
 
@@ -172,7 +177,12 @@ def surface_name(text: str, label: str) -> str:
 
 
 def _key(name: str) -> str:
-    return name.lower()
+    """A name for comparison: lower case, one apostrophe, hyphens and dashes as spaces.
+
+    "Al-Qaeda" = "Al Qaeda", "O’Brien" = "O'Brien".
+    """
+    name = name.lower().replace("\u2019", "'")
+    return " ".join(re.sub("[-\u2010\u2011\u2013\u2014]", " ", name).split())
 
 
 def _usable(name: str) -> bool:
@@ -198,20 +208,31 @@ def identify_actors(annotations: Sequence[Annotation]) -> ActorIndex:
     Returns:
         The actors, most mentioned first, and the actor of every mention.
     """
+    mentions = [
+        (entity, surface_name(entity.span.text, entity.label))
+        for annotation in annotations
+        for entity in annotation.entities
+        if entity.label in ACTOR_LABELS
+    ]
+    # A country's name that is also the surname of a person in the story is the person
+    # ("Tom Holland ... Holland said", "Michael Jordan ... Jordan praised").
+    surnames = {
+        _key(name).split()[-1]
+        for entity, name in mentions
+        if entity.label == "PERSON" and len(name.split()) > 1
+    }
     groups: dict[str, _Group] = {}
-    for annotation in annotations:
-        for entity in annotation.entities:
-            if entity.label not in ACTOR_LABELS:
-                continue
-            name = surface_name(entity.span.text, entity.label)
-            if not _usable(name):
-                continue
-            country = _COUNTRY_OF.get(name.lower())
-            key = f"country:{country}" if country else _key(name)
-            group = groups.setdefault(key, _Group(Counter(), Counter(), [], country))
-            group.names[name] += 1
-            group.labels[entity.label] += 1
-            group.mentions.append(entity.span)
+    for entity, name in mentions:
+        if not _usable(name):
+            continue
+        country = _COUNTRY_OF.get(name.lower())
+        if country is not None and (entity.label in ("PERSON", "ORG") or _key(name) in surnames):
+            country = None
+        key = f"country:{country}" if country else _key(name)
+        group = groups.setdefault(key, _Group(Counter(), Counter(), [], country))
+        group.names[name] += 1
+        group.labels[entity.label] += 1
+        group.mentions.append(entity.span)
     _merge_surnames(groups)
     _merge_acronyms(groups)
     roles = roles_by_mention([role for a in annotations for role in a.roles])
@@ -230,20 +251,21 @@ def _merge_into(groups: dict[str, _Group], source: str, target: str) -> None:
 
 
 def _merge_surnames(groups: dict[str, _Group]) -> None:
-    """A name that is the end of exactly one longer person's name is that person: "Kabulov"."""
-    people = {key: g for key, g in groups.items() if _label(g) == "PERSON" and g.country is None}
-    for key in sorted(groups, key=lambda k: len(k.split())):
-        if key not in groups or groups[key].country is not None:
+    """A name that is the end of exactly one longer person's name is that person: "Kabulov".
+
+    An organisation is never a surname ("Ford" recalling trucks is not Harrison Ford).
+    """
+    by_ending: dict[tuple[str, ...], list[str]] = {}
+    for key, person in groups.items():
+        if _label(person) == "PERSON" and person.country is None:
+            words = tuple(key.split())
+            for size in range(1, len(words)):
+                by_ending.setdefault(words[-size:], []).append(key)
+    for key in sorted(groups, key=lambda k: (len(k.split()), k)):
+        group = groups.get(key)
+        if group is None or group.country is not None or _label(group) == "ORG":
             continue
-        words = key.split()
-        longer = [
-            other
-            for other in people
-            if other != key
-            and other in groups
-            and len(other.split()) > len(words)
-            and other.split()[-len(words) :] == words
-        ]
+        longer = [other for other in by_ending.get(tuple(key.split()), []) if other in groups]
         if len(longer) == 1:
             _merge_into(groups, key, longer[0])
 
@@ -253,21 +275,24 @@ def _initials(name: str) -> str:
 
 
 def _merge_acronyms(groups: dict[str, _Group]) -> None:
-    """Merge an acronym into the one longer name of the story it abbreviates ("NATO")."""
+    """Merge an acronym into the one longer name of the story it abbreviates ("NATO").
+
+    Only names of organisations and places have acronyms here: "CIA" is not Carl Ivan Anderson.
+    """
+    by_initials: dict[str, list[str]] = {}
+    for key, named in groups.items():
+        name = named.names.most_common(1)[0][0]
+        if named.country is None and _label(named) != "PERSON" and len(name.split()) >= 2:
+            by_initials.setdefault(_initials(name).upper(), []).append(key)
     for key in list(groups):
         group = groups.get(key)
-        if group is None or group.country is not None:
+        if group is None or group.country is not None or _label(group) == "PERSON":
             continue
         short = group.names.most_common(1)[0][0].replace(".", "")
         if not (2 <= len(short) <= 6 and short.isupper()):
             continue
         matches = [
-            other
-            for other, candidate in groups.items()
-            if other != key
-            and candidate.country is None
-            and _initials(candidate.names.most_common(1)[0][0]).upper() == short
-            and len(candidate.names.most_common(1)[0][0].split()) >= 2
+            other for other in by_initials.get(short, []) if other != key and other in groups
         ]
         if len(matches) == 1:
             _merge_into(groups, key, matches[0])
@@ -304,6 +329,10 @@ def _build_index(groups: dict[str, _Group], roles: dict[Span, list[str]]) -> Act
         actor_id = _slug(name)
         if actor_id in used_ids:
             actor_id = f"{actor_id}-{kind}"
+        suffix = 2
+        while actor_id in used_ids:
+            actor_id = f"{_slug(name)}-{kind}-{suffix}"
+            suffix += 1
         used_ids.add(actor_id)
         mentions = sorted(set(group.mentions), key=lambda s: (s.article, s.start))
         actor_roles = _unique(role for mention in mentions for role in roles.get(mention, ()))

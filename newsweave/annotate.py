@@ -115,12 +115,14 @@ def parse_article(article: Article, nlp: Callable[[str], Doc]) -> ParsedArticle:
             Entity(article.span(start + ent.start_char, start + ent.end_char), ent.label_)
             for ent in doc.ents
         )
+    quotes = extract_quotes(article, paragraphs)
+    quoted = [quote.span for quote in quotes if quote.kind != "indirect"]
     return ParsedArticle(
         tuple(sentences),
         tuple(entities),
-        extract_quotes(article, paragraphs),
+        quotes,
         extract_roles(article, paragraphs),
-        extract_interactions(article, paragraphs),
+        extract_interactions(article, paragraphs, quoted),
     )
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -28,6 +29,7 @@ from typing import TYPE_CHECKING
 from newsweave.actors import ActorIndex
 from newsweave.models import Annotation, Article, CitedQuote, Quote, Span
 from newsweave.speech import (
+    CUE_VERBS,
     SPEAKER_LABELS,
     Attribution,
     ParsedParagraph,
@@ -40,7 +42,7 @@ from newsweave.speech import (
 )
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
     from spacy.tokens import Span as SpacySpan
 
 _OPENING = "“„«"
@@ -50,6 +52,10 @@ _CUE_WORDS = frozenset(
     """said says told tells added adds asked asks wrote writes stated declared explained saying
     adding telling asking writing""".split()  # noqa: SIM905
 )
+# Characters around a quotation mark that decide its kind.
+_WINDOW = 200
+# Dependencies of a verb that heads a clause of its own.
+_CLAUSE_DEPS = frozenset({"ROOT", "conj", "ccomp", "advcl", "parataxis"})
 _OPENING_CONJUNCTIONS = frozenset({"But", "And", "So", "Yet", "Or"})
 # Quoted words this short without any attribution are titles or scare quotes, not quotes.
 _MIN_UNATTRIBUTED_WORDS = 4
@@ -80,11 +86,11 @@ def extract_quotes(article: Article, paragraphs: Sequence[ParsedParagraph]) -> t
     Returns:
         Direct and partial quotes, then reported speech, each in text order.
     """
-    people = person_mentions(article, paragraphs)
     marked = [m for index, paragraph in enumerate(paragraphs) for m in _marked(paragraph, index)]
     quoted_chars = [
         (m.open_mark, m.close_mark if m.close_mark is not None else m.end) for m in marked
     ]
+    people = person_mentions(article, paragraphs, quoted_chars)
     direct = _attribute_marked(article, paragraphs, marked, quoted_chars, people)
     indirect = [
         quote
@@ -108,6 +114,10 @@ def _marked(paragraph: ParsedParagraph, index: int) -> Iterator[_Marked]:
         if width == 1 and char not in '"' + _OPENING + _CLOSING:
             position += 1
             continue
+        if char == '"' and _after_number(text, position):
+            # Inches and seconds of arc (a 15" screen, 6'5", 40°26'46"N), not a quotation mark.
+            position += 1
+            continue
         opening = char in _OPENING or pair == "``"
         closing = char in _CLOSING
         if open_at is None:
@@ -127,6 +137,12 @@ def _marked(paragraph: ParsedParagraph, index: int) -> Iterator[_Marked]:
         position += width
     if open_at is not None:
         yield from _make_marked(offset, text, open_at, close_mark=None, end=len(text), index=index)
+
+
+def _after_number(text: str, position: int) -> bool:
+    """Whether a mark follows a number directly (15", 6'5"): a unit, not a quotation mark."""
+    before = text[max(position - 2, 0) : position]
+    return before[-1:].isdigit() or (before[-1:] == "'" and before[:1].isdigit())
 
 
 def _make_marked(
@@ -153,6 +169,45 @@ def _overlaps_any(span: Span, quotes: Sequence[Quote]) -> bool:
     return any(q.span.start < span.end and span.start < q.span.end for q in quotes)
 
 
+@dataclass(frozen=True)
+class _Layout:
+    """An article's parsed paragraphs with their bounds and token offsets, computed once.
+
+    Looking tokens up by offset (binary search) keeps a paragraph with hundreds of quotes
+    linear instead of quadratic.
+    """
+
+    text: str
+    paragraphs: Sequence[ParsedParagraph]
+    bounds: list[tuple[int, int]]
+    starts: list[list[int]]
+
+    @classmethod
+    def of(cls, text: str, paragraphs: Sequence[ParsedParagraph]) -> _Layout:
+        """Index an article's paragraphs."""
+        return cls(
+            text,
+            paragraphs,
+            [(offset, offset + len(doc.text)) for offset, doc in paragraphs],
+            [[token.idx for token in doc] for _, doc in paragraphs],
+        )
+
+    def opens_paragraph(self, mark: _Marked) -> bool:
+        """Whether nothing but whitespace precedes the mark in its paragraph."""
+        start = self.bounds[mark.paragraph][0]
+        return not self.text[start : mark.open_mark].strip()
+
+    def tokens_between(self, first: int, last: int, start: int, end: int) -> list[Token]:
+        """Tokens of paragraphs `first`..`last` that start in [start, end) of the article."""
+        tokens: list[Token] = []
+        for index in range(first, last + 1):
+            offset, doc = self.paragraphs[index]
+            low = bisect.bisect_left(self.starts[index], start - offset)
+            high = bisect.bisect_left(self.starts[index], end - offset)
+            tokens.extend(doc[low:high])
+        return tokens
+
+
 def _attribute_marked(
     article: Article,
     paragraphs: Sequence[ParsedParagraph],
@@ -161,22 +216,25 @@ def _attribute_marked(
     people: Sequence[tuple[int, Span]],
 ) -> list[Quote]:
     quotes: list[Quote | None] = []
+    layout = _Layout.of(article.text, paragraphs)
     # Per quote: "own" (attributed in its sentences), "follows" (goes on from the quote before
     # and shares its speaker) or "alone" (nothing says who).
     status: list[str] = []
     for number, mark in enumerate(marked):
         offset, doc = paragraphs[mark.paragraph]
-        attribution = _find_attribution(doc, offset, mark, quoted_chars)
-        if attribution is None and _opens_after_colon(paragraphs, mark):
+        attribution = _find_attribution(
+            doc, offset, layout.starts[mark.paragraph], mark, quoted_chars
+        )
+        if attribution is None and _opens_after_colon(layout, mark):
             previous_offset, previous_doc = paragraphs[mark.paragraph - 1]
             last_sentence = list(previous_doc.sents)[-1]
             attribution = find_cue(last_sentence, previous_offset, quoted_chars, None)
-        kind = _kind(article.text, mark, paragraphs)
+        kind = _kind(article.text, layout.bounds[mark.paragraph], mark)
         quote = Quote(span=article.span(mark.start, mark.end), kind=kind)
         quoted = article.text[mark.start : mark.end]
         if attribution is not None:
             state = "own"
-        elif _follows_on(marked, number, article.text, quotes):
+        elif _follows_on(layout, marked, number, quotes):
             state = "follows"
         else:
             state = "alone"
@@ -187,7 +245,11 @@ def _attribute_marked(
             # A few quoted words that nothing attributes are a title or a scare quote.
             or (
                 state == "alone"
-                and (kind == "partial" or len(quoted.split()) < _MIN_UNATTRIBUTED_WORDS)
+                and (
+                    kind == "partial"
+                    or len(quoted.split()) < _MIN_UNATTRIBUTED_WORDS
+                    or _is_title(quoted)
+                )
             )
         ):
             quotes.append(None)
@@ -209,22 +271,23 @@ def _continues(marked: Sequence[_Marked], number: int) -> bool:
     return following.paragraph == current.paragraph + 1 and following.open_mark - current.end <= 4
 
 
-def _opens_after_colon(paragraphs: Sequence[ParsedParagraph], mark: _Marked) -> bool:
+def _opens_after_colon(layout: _Layout, mark: _Marked) -> bool:
     """Whether the quote opens its paragraph right after a paragraph that ends with a colon."""
-    offset, doc = paragraphs[mark.paragraph]
-    if mark.paragraph == 0 or doc.text[: mark.open_mark - offset].strip():
+    if mark.paragraph == 0 or not layout.opens_paragraph(mark):
         return False
-    return paragraphs[mark.paragraph - 1][1].text.rstrip().endswith(":")
+    start, end = layout.bounds[mark.paragraph - 1]
+    return layout.text[start:end].rstrip().endswith(":")
 
 
-def _kind(text: str, mark: _Marked, paragraphs: Sequence[ParsedParagraph]) -> str:
+def _kind(text: str, bounds: tuple[int, int], mark: _Marked) -> str:
     """Whether a quote is direct (a statement of its own) or partial.
 
     Partial: the writer's sentence runs through it ("based on its "conduct"", "Trump attacked
     "the hateful ideology"").
     """
-    offset, doc = paragraphs[mark.paragraph]
-    before = text[offset : mark.open_mark].rstrip()
+    offset, end = bounds
+    # The words right around the marks decide; a bounded window keeps long paragraphs linear.
+    before = text[max(offset, mark.open_mark - _WINDOW) : mark.open_mark].rstrip()
     words = before.split()
     opens_statement = (
         not before
@@ -236,9 +299,9 @@ def _kind(text: str, mark: _Marked, paragraphs: Sequence[ParsedParagraph]) -> st
         )
     )
     after_start = mark.close_mark + 1 if mark.close_mark is not None else mark.end
-    after = text[after_start : offset + len(doc.text)].lstrip("”\"'’ ")
+    after = text[after_start : min(end, after_start + _WINDOW)].lstrip("”\"'’ ")
     closing_char = (
-        text[offset : mark.close_mark].rstrip("'’ ")[-1:]
+        text[max(offset, mark.close_mark - _WINDOW) : mark.close_mark].rstrip("'’ ")[-1:]
         if mark.close_mark is not None
         else text[mark.end - 1]
     )
@@ -254,10 +317,16 @@ def _is_title(quoted: str) -> bool:
 
 
 def _find_attribution(
-    doc: Doc, offset: int, mark: _Marked, quoted_chars: Sequence[tuple[int, int]]
+    doc: Doc,
+    offset: int,
+    starts: Sequence[int],
+    mark: _Marked,
+    quoted_chars: Sequence[tuple[int, int]],
 ) -> Attribution | None:
-    """The cue and speaker in the sentences the quote touches, outside any quotation marks."""
-    starts = [token.idx for token in doc]
+    """The cue and speaker in the sentences the quote touches, outside any quotation marks.
+
+    `starts` are the paragraph-relative offsets of the Doc's tokens.
+    """
     first = max(bisect.bisect_right(starts, mark.open_mark - offset) - 1, 0)
     last_char = (mark.close_mark if mark.close_mark is not None else mark.end) - offset
     last = max(bisect.bisect_right(starts, last_char) - 1, 0)
@@ -302,6 +371,8 @@ def _dash_attribution(doc: Doc, offset: int, last: int) -> Attribution | None:
     name = following[-1] if len(following) > 1 else None
     if name is None or not (name.ent_type_ in SPEAKER_LABELS or name.pos_ == "PROPN"):
         return None
+    if name.ent_type_ in ("DATE", "TIME", "CARDINAL", "ORDINAL"):
+        return None  # "- Monday, 3 p.m." dates the quote, it does not name its speaker
     if name.ent_type_ in SPEAKER_LABELS:
         return Attribution(None, speaker_phrase(name), offset)
     end = name.i
@@ -311,19 +382,36 @@ def _dash_attribution(doc: Doc, offset: int, last: int) -> Attribution | None:
 
 
 def _follows_on(
-    marked: Sequence[_Marked], number: int, text: str, quotes: Sequence[Quote | None]
+    layout: _Layout,
+    marked: Sequence[_Marked],
+    number: int,
+    quotes: Sequence[Quote | None],
 ) -> bool:
-    """Whether an unattributed quote goes on from the quote before it (so shares its speaker)."""
+    """Whether an unattributed quote goes on from the quote before it (so shares its speaker).
+
+    Only when nothing but that quote's attribution stands between them: at most one sentence
+    end, no clause of the writer's own ("Jones shook his head.", "Critics call the plan"), and,
+    across a paragraph break, the new paragraph opens with the quote.
+    """
     if number == 0 or not quotes or quotes[-1] is None:
         return False
     previous, current = marked[number - 1], marked[number]
-    if previous.paragraph == current.paragraph:
-        return True
-    if current.paragraph != previous.paragraph + 1:
+    if current.paragraph not in (previous.paragraph, previous.paragraph + 1):
         return False
-    # The next paragraph opens with the quote: the news convention for more of the same voice.
-    paragraph_start = text.rfind("\n", 0, current.open_mark) + 1
-    return not text[paragraph_start : current.open_mark].strip()
+    if current.paragraph != previous.paragraph and not layout.opens_paragraph(current):
+        return False
+    gap_start = (previous.close_mark if previous.close_mark is not None else previous.end) + 1
+    tokens = layout.tokens_between(
+        previous.paragraph, current.paragraph, gap_start, current.open_mark
+    )
+    sentence_ends = sum(token.text in (".", "?", "!") for token in tokens)
+    own_clause = any(
+        token.pos_ == "VERB"
+        and token.dep_ in _CLAUSE_DEPS
+        and token.lemma_.lower() not in CUE_VERBS
+        for token in tokens
+    )
+    return sentence_ends <= 1 and not own_clause
 
 
 def _carry_speakers(
@@ -393,31 +481,50 @@ def cite_quotes(annotations: Sequence[Annotation], index: ActorIndex) -> tuple[C
         Quotes in the order they first appear (articles in story order).
     """
     groups: list[list[Quote]] = []
-    # Groups by the longer words of their first quote, so each quote is compared only with
-    # quotes it shares words with, not with every quote of a large story.
-    by_word: dict[str, list[int]] = {}
+    voices: list[str | None] = []
+    # Groups by the word pairs of their first quote, so each quote is compared only with quotes
+    # it shares several word pairs with, not with every quote of a large story.
+    by_pair: dict[tuple[str, str], list[int]] = {}
     for annotation in annotations:
         for quote in annotation.quotes:
-            words = {w for w in _words(quote.span.text) if len(w) > 3}
-            shared: Counter[int] = Counter(n for w in words for n in by_word.get(w, ()))
-            needed = min(3, max(1, len(words) // 2))
-            candidates = [number for number, count in shared.most_common() if count >= needed]
+            words = _words(quote.span.text)
+            pairs = set(itertools.pairwise(words)) or {(w, "") for w in words}
+            shared: Counter[int] = Counter(n for pair in pairs for n in by_pair.get(pair, ()))
+            needed = min(3, max(1, len(pairs) // 2))
+            voice = _voice(quote, index)
+            # Most shared pairs first, then the earliest group: the same answer on every run.
+            candidates = sorted(
+                (number for number, count in shared.items() if count >= needed),
+                key=lambda number: (-shared[number], number),
+            )
             same = next(
                 (
                     number
                     for number in candidates
                     if (groups[number][0].kind == "indirect") == (quote.kind == "indirect")
+                    # The same words from two different people are two quotes.
+                    and (voice is None or voices[number] is None or voice == voices[number])
                     and _same_statement(groups[number][0].span.text, quote.span.text)
                 ),
                 None,
             )
             if same is not None:
                 groups[same].append(quote)
+                voices[same] = voices[same] or voice
                 continue
-            for word in words:
-                by_word.setdefault(word, []).append(len(groups))
+            for pair in pairs:
+                by_pair.setdefault(pair, []).append(len(groups))
             groups.append([quote])
+            voices.append(voice)
     return tuple(_cited(group, index) for group in groups)
+
+
+def _voice(quote: Quote, index: ActorIndex) -> str | None:
+    """Who said a quote, comparable across articles: an actor id, else the speaker's words."""
+    actor = index.actor_of(quote.speaker_ref) or index.find(quote.speaker)
+    if actor is not None:
+        return actor.id
+    return None if quote.speaker is None else quote.speaker.lower()
 
 
 def _cited(group: Sequence[Quote], index: ActorIndex) -> CitedQuote:

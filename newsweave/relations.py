@@ -13,12 +13,11 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from newsweave.models import Article, Interaction, Role, Span
+from newsweave.speech import ParsedParagraph, inside
 
 if TYPE_CHECKING:
     from spacy.tokens import Span as SpacySpan
     from spacy.tokens import Token
-
-from newsweave.speech import ParsedParagraph
 
 # spaCy entity labels that name an actor of a story.
 ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"})
@@ -43,6 +42,10 @@ _OBJECT_DEPS = ("dobj", "dative", "attr", "oprd")
 _ACTOR_PREPOSITIONS = frozenset(
     """with to against toward towards into from for on upon over by""".split()  # noqa: SIM905
 )
+# Verbs whose complement did not happen: "refused to meet", "failed to reach".
+_NEGATING_HEADS = frozenset({"refuse", "decline", "fail", "reject", "deny", "avoid"})
+# Modal verbs that make an action uncertain.
+_HEDGES = frozenset({"might", "may", "could", "would", "should"})
 # Longest role kept, in tokens: longer appositions are clauses, not titles.
 _MAX_ROLE_TOKENS = 12
 
@@ -50,10 +53,11 @@ _MAX_ROLE_TOKENS = 12
 def relation_type(predicate: str) -> str:
     """The coarse type of a predicate ("engage with" -> "cooperation"), "other" if unknown.
 
-    A negated predicate ("not recognize") is "other": not cooperating is not yet conflict.
+    A negated or hedged predicate ("not recognize", "might recognize") is "other": not
+    cooperating is not yet conflict, and a possibility is not yet an action.
     """
     words = predicate.split()
-    if not words or words[0] == "not":
+    if not words or words[0] == "not" or words[0] in _HEDGES:
         return "other"
     return RELATION_TYPE.get(words[0], "other")
 
@@ -135,17 +139,24 @@ def _possessor(token: Token) -> bool:
 
 
 def extract_interactions(
-    article: Article, paragraphs: Sequence[ParsedParagraph]
+    article: Article,
+    paragraphs: Sequence[ParsedParagraph],
+    quoted: Sequence[Span] = (),
 ) -> tuple[Interaction, ...]:
     """(subject, predicate, object) between named actors in one article's sentences.
 
     Args:
         article: The article whose clean text the paragraphs were cut from.
         paragraphs: (offset, spaCy Doc) of each paragraph, in order.
+        quoted: The article's quotes: what a source says ("Russia will invade Ukraine,"
+            Smith said) is that source's claim, not an interaction the article reports.
     """
+    ranges = sorted((span.start, span.end) for span in quoted)
     found: list[Interaction] = []
     for offset, doc in paragraphs:
         for token in doc:
+            if inside(offset + token.idx, ranges):
+                continue
             for subject, predicate, obj in _triples(token):
                 if subject.text == obj.text:
                     continue
@@ -167,8 +178,7 @@ def _triples(token: Token) -> Iterator[tuple[SpacySpan, str, SpacySpan]]:
         subjects = _subjects(token)
         if not subjects:
             return
-        negated = any(child.dep_ == "neg" for child in token.children)
-        lemma = ("not " if negated else "") + token.lemma_.lower()
+        lemma = _qualifier(token) + token.lemma_.lower()
         particle = "".join(f" {c.lower_}" for c in token.children if c.dep_ == "prt")
         for child in token.children:
             if child.dep_ in _OBJECT_DEPS and token.lemma_.lower() != "say":
@@ -188,6 +198,19 @@ def _triples(token: Token) -> Iterator[tuple[SpacySpan, str, SpacySpan]]:
         if holder is not None and owners:
             for obj in _actors_in(owners[0]):
                 yield holder, f"{token.lemma_.lower()} of", obj
+
+
+def _qualifier(verb: Token) -> str:
+    """What qualifies an action: "not " or a modal ("might "), else nothing.
+
+    Negated: "did not meet", "refused to meet". Uncertain: "might recognize".
+    """
+    if any(child.dep_ == "neg" for child in verb.children):
+        return "not "
+    if verb.dep_ == "xcomp" and verb.head.lemma_.lower() in _NEGATING_HEADS:
+        return "not "
+    modals = [c.lower_ for c in verb.children if c.dep_ == "aux" and c.lower_ in _HEDGES]
+    return f"{modals[0]} " if modals else ""
 
 
 def _subjects(verb: Token) -> list[SpacySpan]:

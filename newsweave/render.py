@@ -8,6 +8,7 @@ so a reader can check every summary sentence against its sources without leaving
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.resources import files
@@ -35,7 +36,10 @@ def group_quotes(brief: Brief) -> list[SpeakerQuotes]:
     actors = {actor.id: actor for actor in brief.actors}
     groups: dict[str, list[CitedQuote]] = {}
     for quote in brief.quotes:
-        key = quote.speaker_id or quote.speaker or ""
+        # An unnamed speaker ("a spokesman") is one person only within one article.
+        key = quote.speaker_id or (
+            f"{quote.sources[0].article}\x00{quote.speaker}" if quote.speaker else ""
+        )
         groups.setdefault(key, []).append(quote)
     result = []
     for key, quotes in groups.items():
@@ -51,6 +55,11 @@ def _numbers(brief: Brief, spans: tuple[Span, ...]) -> list[int]:
     return sorted({number[span.article] for span in spans})
 
 
+def _md(text: str) -> str:
+    """Text from the articles made inert in Markdown: one line, markup characters escaped."""
+    return re.sub(r"([\\`*_\[\]<>#|])", r"\\\1", " ".join(text.split()))
+
+
 def _quote_line(quote: CitedQuote) -> str:
     if quote.kind == "indirect":
         return f"(reported) {quote.text}"
@@ -64,7 +73,7 @@ def _actor_line(actor: Actor) -> str:
     if actor.aliases:
         details.append("also " + ", ".join(actor.aliases))
     plural = "s" if actor.mentions != 1 else ""
-    return f"**{actor.name}** ({'; '.join(details)}): {actor.mentions} mention{plural}"
+    return f"**{_md(actor.name)}** ({_md('; '.join(details))}): {actor.mentions} mention{plural}"
 
 
 def _citation_numbers(brief: Brief, sentence: SummarySentence) -> list[int]:
@@ -86,7 +95,7 @@ def render_markdown(brief: Brief) -> str:
         lines.append(f"_{NO_SUMMARY}_")
     for sentence in brief.summary:
         cites = "".join(f"[{n}]" for n in _citation_numbers(brief, sentence))
-        lines.append(f"- {sentence.text} {cites}")
+        lines.append(f"- {_md(sentence.text)} {cites}")
     lines += _markdown_quotes(brief) + _markdown_actors(brief)
     lines += ["", "## Sources", ""]
     for n, article in enumerate(brief.articles, start=1):
@@ -105,11 +114,11 @@ def _markdown_quotes(brief: Brief) -> list[str]:
     if not brief.quotes:
         lines += ["", "_No quotes found._"]
     for group in group_quotes(brief):
-        roles = f" ({'; '.join(group.roles)})" if group.roles else ""
-        lines += ["", f"**{group.name}**{roles}", ""]
+        roles = f" ({_md('; '.join(group.roles))})" if group.roles else ""
+        lines += ["", f"**{_md(group.name)}**{roles}", ""]
         for quote in group.quotes:
             cites = "".join(f"[{n}]" for n in _numbers(brief, quote.sources))
-            lines.append(f"- {_quote_line(quote)} {cites}")
+            lines.append(f"- {_md(_quote_line(quote))} {cites}")
     return lines
 
 
@@ -127,7 +136,7 @@ def _markdown_actors(brief: Brief) -> list[str]:
         for relation in brief.relations:
             cites = "".join(f"[{n}]" for n in _numbers(brief, relation.sources))
             lines.append(
-                f"- {relation.subject} *{relation.predicate}* {relation.object} "
+                f"- {_md(relation.subject)} *{relation.predicate}* {_md(relation.object)} "
                 f"({relation.type}) {cites}"
             )
     return lines

@@ -9,6 +9,8 @@ the person named last before them, and other pronouns stay unresolved.
 
 from __future__ import annotations
 
+import bisect
+import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -45,8 +47,13 @@ SPEAKER_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 
 
 def inside(position: int, quoted_chars: Sequence[tuple[int, int]]) -> bool:
-    """Whether a character position falls in one of the quoted stretches."""
-    return any(start <= position <= end for start, end in quoted_chars)
+    """Whether a character position falls in one of the quoted stretches.
+
+    `quoted_chars` is in text order and its stretches do not overlap, so a binary search finds
+    the only candidate: the last stretch that starts at or before the position.
+    """
+    index = bisect.bisect_right(quoted_chars, (position, sys.maxsize)) - 1
+    return index >= 0 and quoted_chars[index][0] <= position <= quoted_chars[index][1]
 
 
 @dataclass(frozen=True)
@@ -196,14 +203,19 @@ def speaker_phrase(head: Token) -> SpacySpan:
 
 
 def person_mentions(
-    article: Article, paragraphs: Sequence[ParsedParagraph]
+    article: Article,
+    paragraphs: Sequence[ParsedParagraph],
+    quoted_chars: Sequence[tuple[int, int]],
 ) -> list[tuple[int, Span]]:
-    """Named people in text order, as (start, Span), for resolving "he" and "she"."""
+    """Named people in text order, as (start, Span), for resolving "he" and "she".
+
+    Names inside quotation marks are left out: in `"I spoke to Putin," he said` "he" is not Putin.
+    """
     return [
         (offset + ent.start_char, article.span(offset + ent.start_char, offset + ent.end_char))
         for offset, doc in paragraphs
         for ent in doc.ents
-        if ent.label_ == "PERSON"
+        if ent.label_ == "PERSON" and not inside(offset + ent.start_char, quoted_chars)
     ]
 
 
@@ -313,6 +325,8 @@ def _reported_content(token: Token, sentence: SpacySpan) -> SpacySpan | None:
         if (
             token.dep_ in ("ccomp", "parataxis")
             and head.pos_ in ("VERB", "AUX")
+            # The head is what was reported, not another cue ("X recalled cars, Y said").
+            and head.lemma_.lower() not in CUE_VERBS
             and any(child.dep_ in ("nsubj", "nsubjpass") for child in token.children)
         ):
             doc = token.doc
@@ -325,11 +339,27 @@ def _reported_content(token: Token, sentence: SpacySpan) -> SpacySpan | None:
             return _trim(after if len(after) > len(before) else before)
         return None
     clause = clauses[0]
+    if (
+        clause.i > token.i
+        and _is_attribution(clause)
+        and clause.left_edge.i > 0
+        and token.doc[clause.left_edge.i - 1].text == ","
+    ):
+        # "Toyota recalled 50,000 cars, the regulator said": the clause is the attribution
+        # of the sentence, not something Toyota reported.
+        return None
     # "that" belongs to the reporting sentence, not to what was said.
     left = clause.left_edge.i
     if token.doc[left].dep_ == "mark" and token.doc[left].lower_ == "that":
         left += 1
     return _trim(token.doc[left : clause.right_edge.i + 1])
+
+
+def _is_attribution(clause: Token) -> bool:
+    """Whether a clause is itself "someone said": a cue verb with a subject."""
+    return clause.lemma_.lower() in CUE_VERBS and any(
+        child.dep_ in ("nsubj", "nsubjpass") for child in clause.children
+    )
 
 
 def _trim(span: SpacySpan) -> SpacySpan | None:
