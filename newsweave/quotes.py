@@ -92,11 +92,12 @@ def extract_quotes(article: Article, paragraphs: Sequence[ParsedParagraph]) -> t
     ]
     people = person_mentions(article, paragraphs, quoted_chars)
     direct = _attribute_marked(article, paragraphs, marked, quoted_chars, people)
+    statements = [quote for quote in direct if quote.kind == "direct"]
     indirect = [
         quote
         for paragraph in paragraphs
         for quote in extract_reported_speech(article, paragraph, quoted_chars, people)
-        if not _overlaps_any(quote.span, [q for q in direct if q.kind == "direct"])
+        if not _overlaps_any(quote.span, statements)
     ]
     return tuple(direct) + tuple(indirect)
 
