@@ -93,14 +93,8 @@ def find_cue(
     for token in sentence:
         if inside(offset + token.idx, quoted_chars):
             continue
-        if (
-            token.lower_ == "according"
-            and token.i + 1 < len(token.doc)
-            and token.nbor().lower_ == "to"
-        ):
-            objects = [child for child in token.nbor().children if child.dep_ == "pobj"]
-            speaker = speaker_phrase(objects[0]) if objects else None
-            candidates.append(Attribution(token, speaker, offset))
+        if _is_according(token):
+            candidates.append(Attribution(token, _according_source(token), offset))
         elif token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in CUE_VERBS:
             if token.lemma_.lower() in _WEAK_CUES and near is None:
                 continue
@@ -240,7 +234,7 @@ def attach_speaker(
     cue: Span | None = None
     if cue_token is not None:
         cue_end = cue_token.idx + len(cue_token.text)
-        if cue_token.lower_ == "according":
+        if _is_according(cue_token):
             cue_end = cue_token.nbor().idx + len(cue_token.nbor().text)
         cue = article.span(offset + cue_token.idx, offset + cue_end)
     phrase = attribution.speaker
@@ -299,7 +293,7 @@ def extract_reported_speech(
                 continue
             subject = (
                 _according_source(token)
-                if token.lower_ == "according"
+                if _is_according(token)
                 else _subject_of(token, offset, quoted_chars)
             )
             quote = Quote(span=article.span(start, end), kind="indirect")
@@ -308,7 +302,7 @@ def extract_reported_speech(
 
 def _reported_content(token: Token, sentence: SpacySpan) -> SpacySpan | None:
     """What a cue reports: its clause complement, or for "according to X" the rest of the clause."""
-    if token.lower_ == "according" and token.i + 1 < len(token.doc) and token.nbor().lower_ == "to":
+    if _is_according(token):
         phrase_end = token.nbor().right_edge.i + 1
         if phrase_end < sentence.end - 1:
             return _trim(token.doc[phrase_end : sentence.end])
@@ -374,6 +368,14 @@ def _trim(span: SpacySpan) -> SpacySpan | None:
     return span.doc[tokens[0].i : tokens[-1].i + 1]
 
 
+def _is_according(token: Token) -> bool:
+    """Whether a token opens "according to", the cue that names its source after it."""
+    return (
+        token.lower_ == "according" and token.i + 1 < len(token.doc) and token.nbor().lower_ == "to"
+    )
+
+
 def _according_source(token: Token) -> SpacySpan | None:
+    """Who "according to X" names: X's mention."""
     objects = [child for child in token.nbor().children if child.dep_ == "pobj"]
     return speaker_phrase(objects[0]) if objects else None
