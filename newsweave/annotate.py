@@ -1,9 +1,10 @@
-"""Article -> Annotation: sentences, entities, quotes, roles, interactions and embeddings.
+"""Article -> Annotation: sentences, entities, quotes, roles, interactions, times, embeddings.
 
 This is the heavy stage and a pure function of each article, so any runner can map it. Paragraphs
 are parsed separately (a sentence never crosses a paragraph break), and their offsets are carried
 into article offsets, so every Span resolves against `article.text`. Quotes, roles and
-interactions are read off the same parse (quotes.py, relations.py), so they cost no second pass.
+interactions are read off the same parse (quotes.py, relations.py), and so are time expressions
+(timex.py), so they cost no second pass.
 """
 
 from __future__ import annotations
@@ -13,11 +14,21 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from newsweave.config import Settings
-from newsweave.models import Annotation, Article, Entity, Interaction, Quote, Role, Sentence
+from newsweave.models import (
+    Annotation,
+    Article,
+    Entity,
+    Interaction,
+    Quote,
+    Role,
+    Sentence,
+    TimeExpr,
+)
 from newsweave.nlp import load_embedder, load_spacy
 from newsweave.quotes import extract_quotes
 from newsweave.relations import extract_interactions, extract_roles
 from newsweave.speech import ParsedParagraph
+from newsweave.timex import find_times
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -66,6 +77,7 @@ def annotate_articles(
                     quotes=layer.quotes,
                     roles=layer.roles,
                     interactions=layer.interactions,
+                    times=layer.times,
                 )
             )
             row += count
@@ -83,6 +95,7 @@ class ParsedArticle:
     quotes: tuple[Quote, ...]
     roles: tuple[Role, ...]
     interactions: tuple[Interaction, ...]
+    times: tuple[TimeExpr, ...]
 
 
 def parse_article(article: Article, nlp: Callable[[str], Doc]) -> ParsedArticle:
@@ -123,6 +136,7 @@ def parse_article(article: Article, nlp: Callable[[str], Doc]) -> ParsedArticle:
         quotes,
         extract_roles(article, paragraphs),
         extract_interactions(article, paragraphs, quoted),
+        find_times(article, paragraphs),
     )
 
 

@@ -22,6 +22,7 @@ from newsweave import __version__
 from newsweave.config import Settings, describe_settings
 from newsweave.errors import InputError, NewsweaveError
 from newsweave.ingest import read_articles
+from newsweave.metadata import set_published
 from newsweave.models import Article
 from newsweave.render import FORMATS
 from newsweave.summarize import SUMMARIZERS
@@ -90,9 +91,11 @@ def _progress(total: int, quiet: bool, label: str) -> Iterator[Callable[[int], N
         yield lambda done: progress.advance(task, done)
 
 
-def _read(inputs: Sequence[str], settings: Settings, quiet: bool) -> list[Article]:
+def _read(
+    inputs: Sequence[str], settings: Settings, quiet: bool, published: Sequence[str] = ()
+) -> list[Article]:
     started = time.perf_counter()
-    articles = read_articles(inputs, settings, on_problem=_report_problem)
+    articles = set_published(read_articles(inputs, settings, on_problem=_report_problem), published)
     if not quiet:
         removed = sum(len(a.removed_lines) for a in articles)
         _say(
@@ -140,6 +143,17 @@ def _output_option(function: Callable[..., Any]) -> Callable[..., Any]:
     )(function)
 
 
+def _published_option(function: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--published",
+        "published",
+        multiple=True,
+        metavar="FILE=DATE",
+        help="Publication date of an input (file, file name or article id), e.g. "
+        "000.txt=2021-08-16; relative dates ('Monday') are resolved against it. Repeatable.",
+    )(function)
+
+
 def _quiet_option(function: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "-q",
@@ -178,6 +192,7 @@ def _quiet_option(function: Callable[..., Any]) -> Callable[..., Any]:
     show_default=True,
     help="Sentence selection method.",
 )
+@_published_option
 @_quiet_option
 def brief(
     inputs: tuple[str, ...],
@@ -186,6 +201,7 @@ def brief(
     words: int | None,
     budget_bytes: int | None,
     summarizer: str,
+    published: tuple[str, ...],
     quiet: bool,
 ) -> None:
     """Make a cited brief of the story told by INPUTS.
@@ -199,7 +215,7 @@ def brief(
     settings = Settings(summarizer=summarizer, summary_bytes=budget_bytes)
     if words is not None:
         settings = settings.with_(summary_words=words)
-    articles = _read(inputs, settings, quiet)
+    articles = _read(inputs, settings, quiet, published)
     started = time.perf_counter()
     with _progress(len(articles), quiet, "annotating") as advance:
         result = weave_brief(articles, settings, progress=advance)
@@ -213,9 +229,19 @@ def brief(
 @click.argument("inputs", nargs=-1, required=True)
 @_output_option
 @click.option("--embeddings", is_flag=True, help="Also write each sentence's embedding.")
+@_published_option
 @_quiet_option
-def annotate(inputs: tuple[str, ...], output: str | None, embeddings: bool, quiet: bool) -> None:
-    """Write the per-article layer of INPUTS as JSON Lines: article fields, sentences, entities.
+def annotate(
+    inputs: tuple[str, ...],
+    output: str | None,
+    embeddings: bool,
+    published: tuple[str, ...],
+    quiet: bool,
+) -> None:
+    """Write the per-article layer of INPUTS as JSON Lines, one article per line.
+
+    Each line has the article's fields, sentences, entities, quotes, roles, interactions and
+    time expressions.
 
     INPUTS: files (.txt .md .html .htm .json .jsonl), directories (read
     recursively), or - for stdin.
@@ -225,7 +251,7 @@ def annotate(inputs: tuple[str, ...], output: str | None, embeddings: bool, quie
     from newsweave.annotate import annotate_articles
 
     settings = Settings()
-    articles = _read(inputs, settings, quiet)
+    articles = _read(inputs, settings, quiet, published)
     with _progress(len(articles), quiet, "annotating") as advance:
         annotations = annotate_articles(articles, settings, progress=advance)
     lines = (

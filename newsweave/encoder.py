@@ -110,11 +110,13 @@ class MiniLMEncoder:
             )
         self._layers = tuple(layers)
 
-    def encode(self, texts: Sequence[str]) -> FloatArray:
+    def encode(self, texts: Sequence[str], batch_size: int | None = None) -> FloatArray:
         """Embed texts as unit-length float32 vectors, one row per text, in input order.
 
         Args:
             texts: The sentences to embed; an empty sequence gives a (0, dimensions) array.
+            batch_size: Texts per batch instead of the encoder's own (single words are best
+                embedded hundreds at a time).
 
         Returns:
             A (len(texts), dimensions) float32 array of L2-normalised embeddings.
@@ -124,8 +126,9 @@ class MiniLMEncoder:
         out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
         # Batches of similar length waste little work on padding.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        for first in range(0, len(order), self._batch_size):
-            batch = order[first : first + self._batch_size]
+        size = batch_size or self._batch_size
+        for first in range(0, len(order), size):
+            batch = order[first : first + size]
             out[batch] = self._encode_batch([texts[i] for i in batch])
         return out
 

@@ -151,7 +151,7 @@ def as_predicted(quote: Quote) -> PredictedQuote:
 
 def score_newsweave(
     documents: Sequence[GoldDocument], quotes: Sequence[Sequence[Quote]]
-) -> dict[str, AttributionScore]:
+) -> dict[str, MatchScore]:
     """Score newsweave's quotes: direct ones on direct quotations, the rest on the others."""
     direct = [[as_predicted(q) for q in found if q.kind == "direct"] for found in quotes]
     other = [[as_predicted(q) for q in found if q.kind != "direct"] for found in quotes]
@@ -187,8 +187,12 @@ def _speaker_matches(predicted: PredictedQuote, gold: GoldAttribution, text: str
 
 
 @dataclass(frozen=True)
-class AttributionScore:
-    """Precision, recall and F1 of (quote, speaker) pairs, with their counts."""
+class MatchScore:
+    """Precision, recall and F1 of matched items, with their counts.
+
+    For quotes the items are (quote, speaker) pairs; for time expressions (evaluate_timex.py)
+    overlapping expressions.
+    """
 
     correct: int
     predicted: int
@@ -228,7 +232,7 @@ def score_attributions(
     documents: Sequence[GoldDocument],
     predictions: Sequence[Sequence[PredictedQuote]],
     direct: bool,
-) -> AttributionScore:
+) -> MatchScore:
     """Score predicted quotes against the direct (or the other) gold attributions.
 
     Args:
@@ -256,7 +260,7 @@ def score_attributions(
                 correct += 1
                 matched.update(hits)
         found += len(matched)
-    return AttributionScore(correct, predicted, found, gold_total)
+    return MatchScore(correct, predicted, found, gold_total)
 
 
 def names(*candidates: str | None) -> tuple[str, ...]:

@@ -11,10 +11,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 from newsweave.boilerplate import Paragraph, is_byline, looks_like_story_text, word_count
-from newsweave.models import RemovedLine
+from newsweave.errors import NewsweaveError
+from newsweave.models import Article, RemovedLine
 
 # How far into the text a headline, byline or bare date line is still part of the header.
 _HEADER_PARAGRAPHS = 6
@@ -206,3 +208,49 @@ def infer_outlet(removed: Sequence[RemovedLine]) -> str | None:
         return None
     name, count = max(votes.items(), key=lambda item: (item[1], -len(item[0]), item[0]))
     return name if count >= 2 else None
+
+
+def set_published(articles: Sequence[Article], given: Sequence[str]) -> list[Article]:
+    """Articles with publication dates the user gave (`--published FILE=DATE`).
+
+    A given date replaces what the source said: the user knows better than a page's metadata.
+    FILE names the input file (as typed, or any path to it), its file name alone, or an
+    article id; for a JSON Lines file it dates every article in it.
+
+    Args:
+        articles: The articles read.
+        given: "FILE=DATE" strings; DATE is explicit ("2021-08-16", "August 16, 2021").
+
+    Returns:
+        The articles, dated where asked.
+
+    Raises:
+        NewsweaveError: For a malformed item, a date that is not explicit, or a FILE that
+            matches no article.
+    """
+    dated = list(articles)
+    for item in given:
+        where, separator, when = item.rpartition("=")
+        if not separator or not where.strip() or not when.strip():
+            raise NewsweaveError(f"--published {item!r}: expected FILE=DATE")
+        published = parse_published(when)
+        if published is None:
+            raise NewsweaveError(
+                f"--published {item!r}: {when.strip()!r} is not an explicit date (use YYYY-MM-DD)"
+            )
+        matched = [n for n, article in enumerate(dated) if _names(article, where.strip())]
+        if not matched:
+            raise NewsweaveError(f"--published {item!r}: no article was read from {where!r}")
+        for n in matched:
+            dated[n] = replace(dated[n], published=published)
+    return dated
+
+
+def _names(article: Article, where: str) -> bool:
+    """Whether FILE of `--published FILE=DATE` names this article."""
+    if where in (article.id, article.path):
+        return True
+    if article.path is None:
+        return False
+    path = Path(article.path)
+    return path.name == where or path.resolve() == Path(where).resolve()

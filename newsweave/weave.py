@@ -6,12 +6,15 @@ from collections.abc import Sequence
 
 from newsweave.actors import identify_actors, relate_actors
 from newsweave.annotate import ProgressHandler, annotate_articles
+from newsweave.claims import align_claims
 from newsweave.config import Settings
 from newsweave.errors import NoArticlesError
 from newsweave.models import Annotation, Article, Brief
+from newsweave.nlp import load_embedder
 from newsweave.quotes import cite_quotes
 from newsweave.summarize import summarize_story
 from newsweave.support import mean_embedding
+from newsweave.timeline import build_timeline
 
 
 def choose_title(annotations: Sequence[Annotation]) -> str:
@@ -62,6 +65,7 @@ def weave_brief(
         raise ValueError("annotations must be of the given articles (same text), in order")
     summary = summarize_story(annotations, settings)
     actors = identify_actors(annotations)
+    embedder = load_embedder(settings.embedder, settings.embed_batch_size, settings.embed_device)
     return Brief(
         title=choose_title(annotations),
         articles=tuple(articles),
@@ -69,4 +73,6 @@ def weave_brief(
         quotes=cite_quotes(annotations, actors),
         actors=actors.actors,
         relations=relate_actors(annotations, actors),
+        timeline=build_timeline(annotations, settings),
+        claims=align_claims(annotations, settings, embedder),
     )

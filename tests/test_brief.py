@@ -25,10 +25,11 @@ def test_contract_keys(brief_dict: dict[str, Any]) -> None:
         "actors",
         "relations",
         "timeline",
+        "undated_articles",
         "claims",
     }
-    for key in ("timeline", "claims"):
-        assert brief_dict[key] == []
+    assert set(brief_dict["timeline"][0]) == {"date", "precision", "text", "sources", "when"}
+    assert set(brief_dict["claims"][0]) == {"text", "status", "support", "sources", "conflicts"}
     assert set(brief_dict["quotes"][0]) == {
         "text",
         "kind",

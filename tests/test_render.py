@@ -37,8 +37,10 @@ BRIEF = Brief(
 
 def test_markdown_citations_and_sources() -> None:
     text = render_markdown(BRIEF)
-    assert "- Russia kept its embassy open. [1][2]" in text
-    assert "nothing. [1]\n" in text
+    assert "- Russia kept its embassy open. [1][2] (2 sources)" in text
+    assert "nothing. [1] (1 source)\n" in text
+    assert "## Timeline" in text and "## Sources differ" in text
+    assert "No publication date for [2]" in text
     assert "1. **Embassy stays**. The Planet, 2021-08-16. a1" in text
     assert "2. **(untitled)**. outlet unknown, date unknown. b.txt" in text
 

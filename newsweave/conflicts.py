@@ -1,0 +1,331 @@
+"""Whether two reports of one statement differ on a fact: a number, a date, a name, a negation.
+
+Written by hand: the offline models here include no natural-language-inference model, and an
+NLI model would not say *which* fact differs, which is what a reader needs ("12 killed" against
+"21 killed"). The checks run on pairs claims.py has already aligned as the same statement, so
+each one only asks what differs between two near-paraphrases:
+- numbers are compared when they count the same thing (the word before or after them), with
+  vague quantities respected ("more than 50" does not contradict "57", "about 100" not "98");
+- dates are the sentences' TIMEX3 values, and a day inside a stated month is no conflict;
+- names conflict when each sentence names a person, organisation or place of one kind that the
+  other does not, the rest of the sentence being alike;
+- negation: one sentence negates what the other asserts ("not", "never", "denied"), or they use
+  opposite verbs ("kept open" / "closed").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+# Share of content words (Dice) two sentences must have in common, apart from the differing
+# fact, for a differing name or a negation to be a contradiction rather than another statement.
+SAME_REST = 0.5
+
+_NAME_KINDS = {
+    "PERSON": "person",
+    "ORG": "organisation",
+    "GPE": "place",
+    "NORP": "place",
+    "LOC": "place",
+    "FAC": "place",
+}
+_NEGATIONS = re.compile(
+    r"\b(?:not|never|no longer|none|neither|nor|without|refused|refuses|refuse|denied|denies|"
+    r"deny|declined|declines|failed|fails)\b|n't\b|\bno\b",
+    re.IGNORECASE,
+)
+# Pairs of lemmas with opposite meaning in news reports (either order).
+_OPPOSITES = {
+    frozenset(pair)
+    for pair in [
+        ("open", "close"),
+        ("keep", "close"),
+        ("accept", "reject"),
+        ("approve", "reject"),
+        ("rise", "fall"),
+        ("increase", "decrease"),
+        ("win", "lose"),
+        ("confirm", "deny"),
+        ("allow", "ban"),
+        ("support", "oppose"),
+        ("agree", "refuse"),
+        ("alive", "dead"),
+        ("guilty", "innocent"),
+        ("gain", "loss"),
+        ("rise", "drop"),
+        ("up", "down"),
+        ("stay", "leave"),
+        ("remain", "leave"),
+        ("arrest", "release"),
+        ("start", "end"),
+        ("resign", "stay"),
+        ("praise", "criticize"),
+        ("praise", "condemn"),
+        ("lift", "impose"),
+        ("higher", "lower"),
+        ("more", "less"),
+        ("acquit", "convict"),
+        ("survive", "die"),
+        ("better", "worse"),
+        ("good", "bad"),
+        ("partially", "fully"),
+        ("partial", "full"),
+        ("lot", "nothing"),
+        ("everything", "nothing"),
+        ("all", "none"),
+    ]
+}
+_VAGUE = {
+    "more than": ">",
+    "over": ">",
+    "at least": ">",
+    "upwards of": ">",
+    "fewer than": "<",
+    "less than": "<",
+    "under": "<",
+    "up to": "<",
+    "at most": "<",
+    "about": "~",
+    "nearly": "~",
+    "almost": "~",
+    "around": "~",
+    "some": "~",
+    "roughly": "~",
+    "approximately": "~",
+    "an estimated": "~",
+    "close to": "~",
+}
+_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+_NUMBER = re.compile(
+    r"(?:\b(?P<vague>" + "|".join(sorted(_VAGUE, key=len, reverse=True)) + r")\s+)?"
+    r"(?P<currency>[$€£])?(?P<digits>\d[\d,]*(?:\.\d+)?)(?!\d)\s*"
+    r"(?P<scale>thousand|million|billion|trillion|%|percent)?",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
+_STOP = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "of",
+        "in",
+        "on",
+        "at",
+        "to",
+        "for",
+        "and",
+        "or",
+        "by",
+        "with",
+        "from",
+        "as",
+        "its",
+        "it",
+        "their",
+        "his",
+        "her",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Statement:
+    """What can conflict in one sentence: its text, names, dates and content terms.
+
+    `names` are (spaCy label, text) of its named entities; `dates` the TIMEX3 values and texts
+    of its dated expressions; `terms` its content lemmas.
+    """
+
+    text: str
+    names: tuple[tuple[str, str], ...]
+    dates: tuple[tuple[str, str], ...]
+    terms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A fact on which two statements differ: its kind and how each side states it."""
+
+    kind: str
+    this: str
+    other: str
+
+
+@dataclass(frozen=True)
+class _Number:
+    value: float
+    vague: str
+    text: str
+    context: frozenset[str]
+
+
+def _numbers(text: str, dates: Sequence[tuple[str, str]]) -> list[_Number]:
+    """Counts and amounts in a sentence, each with the words around it that say what it counts."""
+    for _, date_text in dates:
+        text = text.replace(date_text, " " * len(date_text))
+    found = []
+    for match in _NUMBER.finditer(text):
+        digits = match.group("digits").replace(",", "")
+        if re.fullmatch(r"(?:1[89]|20)\d\d", digits) and not match.group("scale"):
+            continue  # a year the time tagger left as a plain number
+        value = float(digits) * _SCALES.get((match.group("scale") or "").lower(), 1.0)
+        before = [w.lower() for w in _WORD.findall(text[: match.start()])][-1:]
+        after = [w.lower() for w in _WORD.findall(text[match.end() :])][:2]
+        context = {w.rstrip("s") for w in before + after if w not in _STOP}
+        if match.group("currency"):
+            context.add(match.group("currency"))
+        if (match.group("scale") or "").lower() in ("%", "percent"):
+            context.add("%")
+        vague = _VAGUE.get((match.group("vague") or "").lower(), "")
+        found.append(_Number(value, vague, match.group(0).strip(), frozenset(context)))
+    return found
+
+
+def _significant(text: str) -> int:
+    """Significant digits of a written number ("68.7" -> 3, "69" -> 2, "1,500" -> 2)."""
+    whole, _, fraction = text.partition(".")
+    digits = re.sub(r"\D", "", whole) + re.sub(r"\D", "", fraction)
+    return max(1, len(digits.strip("0")) if "." not in text else len(digits.lstrip("0")))
+
+
+def _rounds_to(precise: _Number, rounded: _Number) -> bool:
+    """Whether one amount is the other rounded ("$69 billion" for "$68.7 billion")."""
+    places = _significant(re.sub(r"[^\d.,]", "", rounded.text))
+    if precise.value == 0:
+        return False
+    return float(f"{precise.value:.{places}g}") == rounded.value
+
+
+def _compatible(first: _Number, second: _Number) -> bool:
+    """Whether two amounts of the same thing can both be true ("more than 50" and "57")."""
+    a, b = first.value, second.value
+    if a == b or _rounds_to(first, second) or _rounds_to(second, first):
+        return True
+    for one, two in ((first, second), (second, first)):
+        if one.vague == ">" and two.value > one.value and two.vague != "<":
+            return True
+        if one.vague == "<" and two.value < one.value and two.vague != ">":
+            return True
+    if (first.vague == ">" and second.vague == ">") or (first.vague == "<" and second.vague == "<"):
+        return True
+    tolerance = 0.15 if "~" in (first.vague, second.vague) else 0.0
+    return abs(a - b) <= tolerance * max(a, b)
+
+
+def _number_conflicts(a: Statement, b: Statement) -> list[Conflict]:
+    conflicts = []
+    theirs = _numbers(b.text, b.dates)
+    for first in _numbers(a.text, a.dates):
+        if any(other.value == first.value for other in theirs):
+            continue  # the same amount is there, perhaps counting something else
+        same_thing = [n for n in theirs if n.context & first.context]
+        if same_thing and not any(_compatible(first, other) for other in same_thing):
+            conflicts.append(Conflict("number", first.text, same_thing[0].text))
+    return conflicts
+
+
+def _contains(wider: str, narrower: str) -> bool:
+    """Whether a TIMEX3 date value includes another ("2021-08" includes "2021-08-16")."""
+    return narrower.startswith(wider) and len(wider) < len(narrower)
+
+
+def _date_conflicts(a: Statement, b: Statement) -> list[Conflict]:
+    """Dates of one granularity that each side has and the other lacks, none inside another."""
+    only_a = [(v, t) for v, t in a.dates if all(v != w for w, _ in b.dates)]
+    only_b = [(v, t) for v, t in b.dates if all(v != w for w, _ in a.dates)]
+    for value, text in only_a:
+        for other, other_text in only_b:
+            if _shape(other) != _shape(value):
+                continue
+            if _contains(value, other) or _contains(other, value):
+                continue
+            return [Conflict("date", text, other_text)]
+    return []
+
+
+def _shape(value: str) -> str:
+    """A value's granularity: digits and letters generalised ("2021-08-16" -> "9-9-9")."""
+    return re.sub(r"\d+", "9", value)
+
+
+def _dice(first: set[str], second: set[str]) -> float:
+    return 2 * len(first & second) / (len(first) + len(second)) if first or second else 0.0
+
+
+def _name_key(text: str) -> set[str]:
+    """Name tokens for matching ("Zamir Kabulov" -> {"zamir", "kabulov"}); "Russian" ~ "Russia".
+
+    The initials are a token too, so an acronym matches its long name ("CPP" for "Cambodian
+    People's Party"); a name of initials only ("U.N.") is its letters.
+    """
+    words = [w for w in _WORD.findall(text) if w.lower() not in _STOP]
+    key = {w.lower()[:5] for w in words}
+    letters = re.sub(r"[^A-Za-z]", "", text)
+    if letters.isupper() and len(letters) <= 6:
+        key.add(letters.lower())
+    elif len(words) >= 2:
+        key.add("".join(w[0] for w in words).lower())
+    return key or {text.lower()}
+
+
+def _name_conflicts(a: Statement, b: Statement) -> list[Conflict]:
+    def unmatched(mine: Statement, theirs: Statement) -> list[tuple[str, str]]:
+        keys = [_name_key(text) for _, text in theirs.names]
+        return [
+            (_NAME_KINDS[label], text)
+            for label, text in mine.names
+            if label in _NAME_KINDS and not any(_name_key(text) & key for key in keys)
+        ]
+
+    only_a, only_b = unmatched(a, b), unmatched(b, a)
+    if not only_a or not only_b:
+        return []
+    names = {w.lower() for _, text in a.names + b.names for w in _WORD.findall(text)}
+    rest_a, rest_b = set(a.terms) - names, set(b.terms) - names
+    if _dice(rest_a, rest_b) < SAME_REST:
+        return []
+    return [
+        Conflict("name", text, other)
+        for kind, text in only_a
+        for other_kind, other in only_b[:1]
+        if kind == other_kind
+    ][:1]
+
+
+def _negation_conflicts(a: Statement, b: Statement) -> list[Conflict]:
+    if _dice(set(a.terms), set(b.terms)) < SAME_REST:
+        return []
+    negated_a = len(_NEGATIONS.findall(a.text)) % 2
+    negated_b = len(_NEGATIONS.findall(b.text)) % 2
+    if negated_a != negated_b:
+        cue = _NEGATIONS.search(a.text if negated_a else b.text)
+        said = cue.group(0) if cue else "not"
+        return [
+            Conflict("negation", "affirms" if negated_b else said, "affirms" if negated_a else said)
+        ]
+    for first in set(a.terms) - set(b.terms):
+        for second in set(b.terms) - set(a.terms):
+            # "willing" / "unwilling", "able" / "unable": a prefix that negates.
+            prefixed = {first, second} & {"un" + second, "un" + first, "in" + second, "in" + first}
+            if frozenset((first, second)) in _OPPOSITES or prefixed:
+                return [Conflict("negation", first, second)]
+    return []
+
+
+def find_conflicts(a: Statement, b: Statement) -> tuple[Conflict, ...]:
+    """The facts on which two statements of the same claim differ (empty when they agree).
+
+    Args:
+        a: One statement (a sentence and what was read off it).
+        b: A statement from another article that says nearly the same thing.
+
+    Returns:
+        Conflicts, at most one per kind: number, date, name, negation.
+    """
+    found: list[Conflict] = []
+    for check in (_number_conflicts, _date_conflicts, _name_conflicts, _negation_conflicts):
+        found.extend(check(a, b)[:1])
+    return tuple(found)
