@@ -173,17 +173,19 @@ def align_claims(
     groups: dict[int, list[int]] = defaultdict(list)
     for i in statements:
         groups[root(i)].append(i)
-    facts = {i: statement_of(index, i) for i in statements}
+    # Each aligned pair inside one claim is compared once, and only its two sentences are read.
+    facts = {i: statement_of(index, i) for pair in edges for i in pair}
+    conflicts: dict[int, list[ClaimConflict]] = defaultdict(list)
+    for a, b in edges:
+        if root(a) == root(b):
+            conflicts[root(a)].extend(
+                ClaimConflict(c.kind, c.this, c.other, (_span(index, a), _span(index, b)))
+                for c in find_conflicts(facts[a], facts[b])
+            )
     claims = []
-    for members in groups.values():
+    for key, members in groups.items():
         members.sort()
-        conflicts = [
-            ClaimConflict(c.kind, c.this, c.other, (_span(index, a), _span(index, b)))
-            for a, b in edges
-            if root(a) == root(members[0]) == root(b)
-            for c in find_conflicts(facts[a], facts[b])
-        ]
-        claims.append(_claim(index, members, tuple(conflicts)))
+        claims.append(_claim(index, members, tuple(conflicts[key])))
     claims.sort(key=lambda c: (_STATUS_ORDER[c.status], -len(c.articles), _order(index, c)))
     return tuple(claims)
 

@@ -75,7 +75,7 @@ _FORWARD_WORDS = frozenset({"effective", "payable", "due", "starting", "beginnin
 _HAVE = frozenset({"have", "has", "had", "'ve", "'d"})
 
 
-def parse_published(published: str | None) -> date | None:
+def publication_day(published: str | None) -> date | None:
     """The calendar date of an ISO 8601 publication date ("2021-08-21T18:52:00-04:00").
 
     The date is the one written, in the publisher's own time zone, which is the day "today"
@@ -96,7 +96,7 @@ def find_times(article: Article, paragraphs: Sequence[ParsedParagraph]) -> tuple
         article: The article (its `published` anchors relative expressions).
         paragraphs: Its parsed paragraphs (offset, Doc), as annotate.py makes them.
     """
-    published = parse_published(article.published)
+    published = publication_day(article.published)
     times: list[TimeExpr] = []
     previous: str | None = None
     for offset, doc in paragraphs:
