@@ -31,21 +31,21 @@ lint: install
 bench: speed quality quotes timex
 
 speed: install
-	$(BIN)/python benchmarks/speed.py
+	$(BIN)/python -m benchmarks.speed
 
 # Needs the evaluation data: ../shared/eval, or NEWSWEAVE_EVAL_DATA=DIR.
 quality: install
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements/constraints.txt -e '.[bench]'
-	$(BIN)/python benchmarks/quality.py
+	$(BIN)/python -m benchmarks.quality
 
 # Needs the evaluation data, as above; textacy (the baseline) comes with the bench extra.
 quotes: install
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements/constraints.txt -e '.[bench]'
-	$(BIN)/python benchmarks/quotes.py
+	$(BIN)/python -m benchmarks.quotes
 
 # Needs the evaluation data, as above; dateparser (the baseline) is a dependency already.
 timex: install
-	$(BIN)/python benchmarks/timex.py
+	$(BIN)/python -m benchmarks.timex
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

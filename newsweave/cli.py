@@ -1,132 +1,89 @@
 """The `newsweave` command: thin click wrappers over the public functions.
 
-Output goes to stdout or `-o FILE` (written whole, then moved into place, so a failed run never
-leaves half a file or clobbers a good one). Messages go to stderr: one line per skipped input,
-progress unless `-q`, and one line for an error, with a non-zero exit and no traceback (`--debug`
-shows it).
+Output goes to stdout or `-o FILE`. A file is checked before any work (writable, and not one of
+the inputs), written whole to a sibling temporary file, then moved into place, so a failed or
+killed run never leaves half a file or clobbers a good one. Messages go to stderr: one line per
+skipped input, progress unless `-q`, and one line for an error, with a non-zero exit and no
+traceback (`--debug`, anywhere on the line, shows it): 1 for a failed run, 2 for a usage
+mistake, 70 for a bug, 130 when interrupted.
 """
 
 from __future__ import annotations
 
-import os
+import signal
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from pathlib import Path
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import click
 
 from newsweave import __version__
-from newsweave.config import Settings, describe_settings
-from newsweave.errors import InputError, NewsweaveError
-from newsweave.ingest import read_articles
-from newsweave.metadata import set_published
-from newsweave.models import Article
-from newsweave.render import FORMATS
-from newsweave.summarize import SUMMARIZERS
+from newsweave.cli_output import Output, Progress, say
+from newsweave.config import Settings, describe_settings, parse_settings
+from newsweave.errors import InputError, NewsweaveError, SettingsError, UsageError
+from newsweave.models import Annotation, Article
 
-_INPUTS_HELP = (
-    "Files (.txt .md .html .htm .json .jsonl), directories (read recursively), or - for stdin."
-)
-
-
-def _say(message: str) -> None:
-    click.echo(f"newsweave: {message}", err=True)
+# A weave running this long says which stage it is in.
+_STAGE_AFTER_SECONDS = 3.0
 
 
 def _report_problem(problem: InputError) -> None:
-    _say(f"skipped {problem}")
-
-
-def _write_output(text: str, output: str | None) -> None:
-    if output is None:
-        click.echo(text, nl=False)
-        return
-    # Through a symbolic link to the file it names; a FIFO or device (-o /dev/stdout) is
-    # written directly, since it cannot be replaced by a finished file.
-    target = Path(output).resolve()
-    if target.is_dir():
-        raise NewsweaveError(f"{output}: is a directory; give a file name with -o")
-    if not target.parent.is_dir():
-        raise NewsweaveError(f"{output}: directory {target.parent} does not exist")
-    try:
-        if target.exists() and not target.is_file():
-            with target.open("w", encoding="utf-8") as stream:
-                stream.write(text)
-            return
-    except OSError as error:
-        raise NewsweaveError(f"{output}: cannot write ({error.strerror or error})") from None
-    # A sibling temporary file, moved over the target once complete, so a failed run never
-    # leaves half a file; plain open() gives it the user's usual permissions.
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        with temporary.open("x", encoding="utf-8") as stream:
-            stream.write(text)
-        temporary.replace(target)
-    except OSError as error:
-        raise NewsweaveError(f"{output}: cannot write ({error.strerror or error})") from None
-    finally:
-        temporary.unlink(missing_ok=True)
-
-
-@contextmanager
-def _progress(total: int, quiet: bool, label: str) -> Iterator[Callable[[int], None]]:
-    """A progress bar on stderr (when it is a terminal and not quiet); yields an advance(n)."""
-    if quiet or not sys.stderr.isatty():
-        yield lambda _done: None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-    )
-    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
-        task = progress.add_task(label, total=total)
-        yield lambda done: progress.advance(task, done)
-
-
-def _read(
-    inputs: Sequence[str], settings: Settings, quiet: bool, published: Sequence[str] = ()
-) -> list[Article]:
-    started = time.perf_counter()
-    articles = set_published(read_articles(inputs, settings, on_problem=_report_problem), published)
-    if not quiet:
-        removed = sum(len(a.removed_lines) for a in articles)
-        _say(
-            f"read {len(articles)} article{'s' if len(articles) != 1 else ''} "
-            f"({removed} non-article lines removed) in {time.perf_counter() - started:.1f} s"
-        )
-    return articles
+    say(f"{'skipped ' if problem.skipped else 'note: '}{problem}")
 
 
 class _Command(click.Group):
     """Turns newsweave's own errors into one line on stderr and a non-zero exit."""
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        # --debug belongs to the group, but users put it after the subcommand too.
+        head, separator, tail = _split_at_separator(args)
+        if "--debug" in head:
+            head = ["--debug", *[arg for arg in head if arg != "--debug"]]
+        return super().parse_args(ctx, [*head, *separator, *tail])
+
     def invoke(self, ctx: click.Context) -> Any:
         debug = bool(ctx.params.get("debug"))
         try:
             return super().invoke(ctx)
+        except (UsageError, SettingsError) as error:
+            if debug:
+                raise
+            say(f"error: {error}")
+            sys.exit(2)
         except NewsweaveError as error:
             if debug:
                 raise
-            _say(f"error: {error}")
+            say(f"error: {error}")
             sys.exit(1)
         except KeyboardInterrupt:
-            _say("interrupted")
+            say("interrupted")
             sys.exit(130)
+        except _Terminated:
+            say("terminated")
+            sys.exit(143)
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except Exception as error:
             if debug:
                 raise
-            _say(f"internal error: {type(error).__name__}: {error} (run with --debug for details)")
+            say(f"internal error: {type(error).__name__}: {error} (run with --debug for details)")
             sys.exit(70)
+
+
+class _Terminated(Exception):  # noqa: N818 -- a signal, not an error
+    """SIGTERM, raised in the main thread so that cleanup (workers, temporary files) runs."""
+
+
+def _on_sigterm(_signal: int, _frame: object) -> None:
+    raise _Terminated
+
+
+def _split_at_separator(args: list[str]) -> tuple[list[str], list[str], list[str]]:
+    if "--" in args:
+        at = args.index("--")
+        return args[:at], ["--"], args[at + 1 :]
+    return args, [], []
 
 
 @click.group(cls=_Command, context_settings={"help_option_names": ["-h", "--help"]})
@@ -135,50 +92,106 @@ class _Command(click.Group):
 def main(debug: bool) -> None:
     """newsweave: a brief you can trust from many news articles about one story."""
     del debug  # read by _Command.invoke
+    signal.signal(signal.SIGTERM, _on_sigterm)
 
 
-def _output_option(function: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
-        "-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE instead of stdout."
-    )(function)
+def _common_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    """-o, --set, --published, --workers and -q: what brief and annotate share."""
+    options = [
+        click.option(
+            "-o",
+            "--output",
+            type=click.Path(dir_okay=False),
+            help="Write to FILE instead of stdout.",
+        ),
+        click.option(
+            "--set",
+            "assignments",
+            multiple=True,
+            metavar="NAME=VALUE",
+            help="Change a setting (see `newsweave settings`). Repeatable.",
+        ),
+        click.option(
+            "--published",
+            "published",
+            multiple=True,
+            metavar="FILE=DATE",
+            help="Publication date of an input (file, file name or article id), e.g. "
+            "000.txt=2021-08-16; relative dates ('Monday') are resolved against it. Repeatable.",
+        ),
+        click.option(
+            "--workers",
+            type=click.IntRange(min=1),
+            help="Processes that annotate articles in parallel [default: one per CPU core; "
+            "small inputs are annotated in this process].",
+        ),
+        click.option(
+            "-q",
+            "--quiet",
+            is_flag=True,
+            help="No progress or summary lines on stderr (problems still shown).",
+        ),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
 
 
-def _published_option(function: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
-        "--published",
-        "published",
-        multiple=True,
-        metavar="FILE=DATE",
-        help="Publication date of an input (file, file name or article id), e.g. "
-        "000.txt=2021-08-16; relative dates ('Monday') are resolved against it. Repeatable.",
-    )(function)
+def _read(
+    inputs: Sequence[str], settings: Settings, quiet: bool, published: Sequence[str]
+) -> list[Article]:
+    from newsweave.read.ingest import read_articles
+    from newsweave.read.metadata import set_published
+
+    started = time.perf_counter()
+    articles = set_published(read_articles(inputs, settings, on_problem=_report_problem), published)
+    if not quiet:
+        removed = sum(len(a.removed_lines) for a in articles)
+        say(
+            f"read {len(articles)} article{'s' if len(articles) != 1 else ''} "
+            f"({removed} non-article lines removed) in {time.perf_counter() - started:.1f} s"
+        )
+    return articles
 
 
-def _quiet_option(function: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
-        "-q",
-        "--quiet",
-        is_flag=True,
-        help="No progress or summary lines on stderr (problems still shown).",
-    )(function)
+def _annotate(
+    articles: Sequence[Article], settings: Settings, workers: int | None, quiet: bool
+) -> Any:
+    """Start annotating; yields annotations in order, with progress on stderr."""
+    from newsweave.analyze.nlp import Models
+    from newsweave.corpus.runners import LocalRunner, default_workers
+
+    models = Models(settings)
+    runner = LocalRunner(workers or default_workers())
+    progress = Progress(len(articles), "annotated", "articles", quiet)
+
+    def annotations() -> Any:
+        with progress:
+            for annotation in runner.annotate(articles, models, settings):
+                progress.advance()
+                yield annotation
+
+    return models, annotations()
 
 
 @main.command()
-@click.argument("inputs", nargs=-1, required=True)
+@click.argument("inputs", nargs=-1)
+@click.option(
+    "--annotations",
+    "annotations_file",
+    type=click.Path(dir_okay=False),
+    help="Weave from an annotations file written by `newsweave annotate` instead of INPUTS "
+    "(- for stdin): no parsing again.",
+)
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(FORMATS),
+    type=click.Choice(("markdown", "json", "html")),
     default="markdown",
     show_default=True,
     help="Output format.",
 )
-@_output_option
-@click.option(
-    "--words",
-    type=click.IntRange(min=1),
-    help=f"Summary budget in words [default: {Settings().summary_words}].",
-)
+@click.option("--words", type=click.IntRange(min=1), help="Summary budget in words.")
 @click.option(
     "--bytes",
     "budget_bytes",
@@ -187,81 +200,105 @@ def _quiet_option(function: Callable[..., Any]) -> Callable[..., Any]:
 )
 @click.option(
     "--summarizer",
-    type=click.Choice(sorted(SUMMARIZERS)),
-    default=Settings().summarizer,
-    show_default=True,
-    help="Sentence selection method.",
+    type=click.Choice(("concepts", "centroid", "lead")),
+    help="Sentence selection method [default: concepts].",
 )
-@_published_option
-@_quiet_option
+@_common_options
 def brief(
     inputs: tuple[str, ...],
+    annotations_file: str | None,
     output_format: str,
-    output: str | None,
     words: int | None,
     budget_bytes: int | None,
-    summarizer: str,
+    summarizer: str | None,
+    output: str | None,
+    assignments: tuple[str, ...],
     published: tuple[str, ...],
+    workers: int | None,
     quiet: bool,
 ) -> None:
-    """Make a cited brief of the story told by INPUTS.
+    """Make a cited brief of the story told by INPUTS (or by --annotations FILE).
 
     INPUTS: files (.txt .md .html .htm .json .jsonl), directories (read
     recursively), or - for stdin.
     """
+    from newsweave.analyze.nlp import Models
+    from newsweave.blas import limit_blas_threads
+    from newsweave.corpus.files import read_annotations
     from newsweave.render import RENDERERS
-    from newsweave.weave import weave_brief
+    from newsweave.story.weave import weave_brief
 
-    settings = Settings(summarizer=summarizer, summary_bytes=budget_bytes)
-    if words is not None:
-        settings = settings.with_(summary_words=words)
-    articles = _read(inputs, settings, quiet, published)
+    shortcuts = {"summary_words": words, "summary_bytes": budget_bytes, "summarizer": summarizer}
+    settings = parse_settings(assignments).with_(
+        **{name: value for name, value in shortcuts.items() if value is not None}
+    )
+    if bool(inputs) == bool(annotations_file):
+        raise UsageError("give INPUTS or --annotations FILE (one of the two)")
+    if annotations_file and (published or workers):
+        raise UsageError("--published and --workers apply to INPUTS, not to --annotations")
+    out = Output(output, [*inputs, *([annotations_file] if annotations_file else [])])
+    limit_blas_threads(1)
+    annotations: list[Annotation]
+    if annotations_file:
+        models = Models(settings)
+        annotations = read_annotations(annotations_file, models.annotator())
+        if not quiet:
+            say(f"read {len(annotations)} annotated articles from {annotations_file}")
+    else:
+        articles = _read(inputs, settings, quiet, published)
+        models, annotating = _annotate(articles, settings, workers, quiet)
+        annotations = list(annotating)
     started = time.perf_counter()
-    with _progress(len(articles), quiet, "annotating") as advance:
-        result = weave_brief(articles, settings, progress=advance)
+
+    def on_stage(name: str) -> None:
+        # Only a long weave (a large story) says where it is; a small one is done in a second.
+        elapsed = time.perf_counter() - started
+        if not quiet and elapsed >= _STAGE_AFTER_SECONDS:
+            say(f"weaving: {name} ({elapsed:.0f} s so far)")
+
+    result = weave_brief(annotations, settings, models, on_stage)
     if not quiet:
         elapsed = time.perf_counter() - started
-        _say(f"wove a {len(result.summary)}-sentence summary in {elapsed:.1f} s")
-    _write_output(RENDERERS[output_format](result), output)
+        say(f"wove a {len(result.summary)}-sentence summary in {elapsed:.1f} s")
+    out.write_text(RENDERERS[output_format](result))
 
 
 @main.command()
 @click.argument("inputs", nargs=-1, required=True)
-@_output_option
-@click.option("--embeddings", is_flag=True, help="Also write each sentence's embedding.")
-@_published_option
-@_quiet_option
+@_common_options
 def annotate(
     inputs: tuple[str, ...],
     output: str | None,
-    embeddings: bool,
+    assignments: tuple[str, ...],
     published: tuple[str, ...],
+    workers: int | None,
     quiet: bool,
 ) -> None:
-    """Write the per-article layer of INPUTS as JSON Lines, one article per line.
+    """Write the per-article layer of INPUTS as an annotations file (JSON Lines).
 
-    Each line has the article's fields, sentences, entities, quotes, roles, interactions and
-    time expressions.
+    The first line says the schema and the models; each further line is one article with its
+    sentences, embeddings, entities, quotes, roles, interactions and time expressions.
+    `newsweave brief --annotations FILE` weaves a brief from it without parsing again.
 
     INPUTS: files (.txt .md .html .htm .json .jsonl), directories (read
     recursively), or - for stdin.
     """
-    import json
+    from newsweave.blas import limit_blas_threads
+    from newsweave.corpus.files import annotation_line, annotations_header
 
-    from newsweave.annotate import annotate_articles
-
-    settings = Settings()
+    settings = parse_settings(assignments)
+    out = Output(output, inputs)
+    limit_blas_threads(1)
     articles = _read(inputs, settings, quiet, published)
-    with _progress(len(articles), quiet, "annotating") as advance:
-        annotations = annotate_articles(articles, settings, progress=advance)
-    lines = (
-        json.dumps(a.to_dict(with_embeddings=embeddings), ensure_ascii=False) for a in annotations
+    models, annotating = _annotate(articles, settings, workers, quiet)
+    out.write_lines(
+        annotations_header(models.annotator(), len(articles)),
+        (annotation_line(annotation) for annotation in annotating),
     )
-    _write_output("".join(f"{line}\n" for line in lines), output)
 
 
 @main.command("settings")
 def show_settings() -> None:
-    """List every setting with its default and what it does."""
+    """List every setting with its default and what it does (change one with --set)."""
     for name, default, help_text in describe_settings():
         click.echo(f"{name} = {default}\n    {help_text}")

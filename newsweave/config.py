@@ -1,15 +1,30 @@
 """Settings: every knob of newsweave in one frozen dataclass, each field with a default and help.
 
-Settings are passed explicitly to every stage; nothing reads the environment or a global.
+Settings are passed explicitly to every stage; nothing reads the environment or a global. They
+are validated when made, so a mistyped name or an impossible value is an error before any work.
+The command line reaches every one with `--set NAME=VALUE` (`parse_settings`).
 docs/settings.md lists these fields and tests/test_config.py keeps the two in step.
 """
 
 from __future__ import annotations
 
+import re
+import types
+import typing
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from newsweave.errors import SettingsError
+
+# The summarizers of story/summarize.py (its SUMMARIZERS has exactly these keys, tested).
+SUMMARIZER_NAMES = ("concepts", "centroid", "lead")
+EMBEDDERS = ("minilm-numpy", "minilm-torch")
+# A Python package name: what spacy.load takes for an installed pipeline.
+_PACKAGE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
+_DEVICE = re.compile(r"cpu|mps|cuda(?::\d+)?")
+_TRUE = ("true", "yes", "on", "1")
+_FALSE = ("false", "no", "off", "0")
 
 
 def _setting(default: Any, help_text: str) -> Any:
@@ -28,7 +43,7 @@ class Settings:
     )
     summarizer: str = _setting(
         "concepts",
-        "Which summarizer to use; one of summarize.SUMMARIZERS (concepts, centroid, lead).",
+        "Which summarizer to use: concepts (concept coverage), centroid, or lead.",
     )
     support_score: float = _setting(
         0.9,
@@ -56,6 +71,12 @@ class Settings:
     )
     claim_min_words: int = _setting(
         5, "Sentences shorter than this are not claims (fragments such as 'Russia cannot.')."
+    )
+    neighbour_articles: int = _setting(
+        50,
+        "Other articles compared with each sentence for citations and claims: the ones whose "
+        "closest sentence is most similar. Keeps large stories fast; a sentence of a story with "
+        "more articles cites at most this many others.",
     )
     event_similarity: float = _setting(
         0.6,
@@ -102,13 +123,24 @@ class Settings:
             "claim_phrase_score": 0.0 < self.claim_phrase_score <= 2.0,
             "claim_min_words": self.claim_min_words >= 1,
             "event_similarity": -1.0 <= self.event_similarity <= 1.0,
+            "neighbour_articles": self.neighbour_articles >= 1,
+            "summarizer": self.summarizer in SUMMARIZER_NAMES,
+            "embedder": self.embedder in EMBEDDERS,
+            "spacy_model": _PACKAGE_NAME.fullmatch(self.spacy_model) is not None,
+            "embed_device": _DEVICE.fullmatch(self.embed_device) is not None,
             "embed_batch_size": self.embed_batch_size >= 1,
             "max_file_mb": self.max_file_mb > 0,
             "max_article_chars": self.max_article_chars > 0,
         }
+        choices = {
+            "summarizer": SUMMARIZER_NAMES,
+            "embedder": EMBEDDERS,
+            "embed_device": ("cpu", "cuda", "cuda:N", "mps"),
+        }
         for name, ok in checks.items():
             if not ok:
-                raise SettingsError(f"invalid setting {name}={getattr(self, name)!r}")
+                hint = f" (one of {', '.join(choices[name])})" if name in choices else ""
+                raise SettingsError(f"invalid setting {name}={getattr(self, name)!r}{hint}")
 
     def with_(self, **changes: Any) -> Settings:
         """A copy with some fields changed; unknown names raise SettingsError."""
@@ -122,3 +154,49 @@ class Settings:
 def describe_settings() -> list[tuple[str, str, str]]:
     """(name, default, help) for every setting, in declaration order, for docs and `--help`."""
     return [(f.name, repr(f.default), str(f.metadata["help"])) for f in fields(Settings)]
+
+
+def parse_settings(assignments: Iterable[str], base: Settings | None = None) -> Settings:
+    """Settings from `NAME=VALUE` strings, as `--set` gives them, each value read by its type.
+
+    Integers and numbers are read as such, booleans as true/false (yes/no, on/off, 1/0), and
+    `none` clears a setting that may be None.
+
+    Args:
+        assignments: The `NAME=VALUE` strings; a later one wins.
+        base: The settings to change; defaults to `Settings()`.
+
+    Raises:
+        SettingsError: For a malformed assignment, an unknown name, or an invalid value.
+    """
+    hints = typing.get_type_hints(Settings)
+    changes: dict[str, Any] = {}
+    for assignment in assignments:
+        name, equals, text = assignment.partition("=")
+        name = name.strip()
+        if not equals or not name:
+            raise SettingsError(f"--set {assignment!r}: expected NAME=VALUE")
+        if name not in hints:
+            raise SettingsError(f"unknown setting {name!r}; `newsweave settings` lists them all")
+        changes[name] = _parse_value(name, hints[name], text.strip())
+    return (base or Settings()).with_(**changes)
+
+
+def _parse_value(name: str, hint: Any, text: str) -> Any:
+    options = typing.get_args(hint) if typing.get_origin(hint) is types.UnionType else (hint,)
+    if type(None) in options and text.lower() in ("none", "null", ""):
+        return None
+    (kind,) = [option for option in options if option is not type(None)]
+    try:
+        if kind is bool:
+            if text.lower() in _TRUE + _FALSE:
+                return text.lower() in _TRUE
+            raise ValueError(text)
+        if kind is int:
+            return int(text.replace("_", ""))
+        if kind is float:
+            return float(text)
+    except ValueError:
+        expected = {bool: "true or false", int: "an integer", float: "a number"}[kind]
+        raise SettingsError(f"invalid setting {name}={text!r} (expected {expected})") from None
+    return text

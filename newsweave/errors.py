@@ -11,13 +11,22 @@ class SettingsError(NewsweaveError):
     """A setting has an invalid value or an unknown name."""
 
 
-class InputError(NewsweaveError):
-    """One input (a file, a JSON line, stdin) cannot be read as an article."""
+class UsageError(NewsweaveError):
+    """A command-line value is malformed (`--published`, `--set`, mutually exclusive options)."""
 
-    def __init__(self, source: str, problem: str) -> None:
+
+class InputError(NewsweaveError):
+    """One input (a file, a JSON line, stdin) cannot be read as an article.
+
+    `skipped` is False for a problem with part of an input that is still read (a date that is
+    not a date, left unknown): a note, not a skip.
+    """
+
+    def __init__(self, source: str, problem: str, *, skipped: bool = True) -> None:
         super().__init__(f"{source}: {problem}")
         self.source = source
         self.problem = problem
+        self.skipped = skipped
 
 
 class NoArticlesError(NewsweaveError):
@@ -26,3 +35,7 @@ class NoArticlesError(NewsweaveError):
 
 class ModelNotInstalledError(NewsweaveError):
     """An NLP model package is missing from the environment."""
+
+
+class SchemaError(NewsweaveError):
+    """Stored data (an annotations file, a brief's JSON) is not in the form this version reads."""

@@ -1,18 +1,27 @@
-"""The nouns of newsweave: frozen dataclasses for articles, annotations and briefs, with JSON forms.
+"""The nouns of newsweave: frozen dataclasses for articles, annotations and briefs.
 
 Every piece of evidence is a `Span`: character offsets into one article's clean `text`, with the
-text they cover, so `article.text[span.start:span.end] == span.text` can always be checked.
+text they cover, so `article.text[span.start:span.end] == span.text` can always be checked (an
+Annotation checks all of its own when it is made). Every noun goes to JSON and back exactly
+through the one generic serializer (serialize.py): `Noun.from_dict(noun.to_dict()) == noun`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+import dataclasses
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, Self
+
+from newsweave import serialize
 
 if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
+
+# The version of the JSON forms below. Raise it whenever a field is added, removed or changes
+# meaning: stored annotations of another version are refused rather than misread.
+SCHEMA_VERSION = 2
 
 # How an article's clean text separates its paragraphs.
 PARAGRAPH_BREAK = "\n\n"
@@ -25,15 +34,32 @@ CONFLICT_KINDS = ("number", "date", "name", "negation")
 QUOTE_KINDS = ("direct", "partial", "indirect")
 # Coarse relation types between actors.
 RELATION_TYPES = ("cooperation", "conflict", "statement", "other")
+# Bytes per embedding value: float32, little-endian.
+_FLOAT_BYTES = 4
 
 
-def _optional_str(data: Mapping[str, Any], key: str) -> str | None:
-    value = data.get(key)
-    return None if value is None else str(value)
+class Noun:
+    """What every noun can do: go to its JSON form and back (see serialize.py)."""
+
+    # Read-only properties written to JSON beside the fields, and ignored when read back.
+    JSON_DERIVED: ClassVar[tuple[str, ...]] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form: every field, nested nouns as objects, spans with their article id."""
+        return serialize.to_dict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], where: str = "") -> Self:
+        """Rebuild from the JSON form, checking every field.
+
+        Raises:
+            SchemaError: When a field is missing, unknown or of the wrong type.
+        """
+        return serialize.from_dict(cls, data, where)
 
 
 @dataclass(frozen=True)
-class Span:
+class Span(Noun):
     """A stretch of one article's clean text: `[start, end)` character offsets and their text."""
 
     article: str
@@ -41,22 +67,13 @@ class Span:
     end: int
     text: str
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON form: `{"article", "start", "end", "text"}`."""
-        return {"article": self.article, "start": self.start, "end": self.end, "text": self.text}
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Span:
-        """Rebuild a Span from its JSON form."""
-        return cls(str(data["article"]), int(data["start"]), int(data["end"]), str(data["text"]))
-
     def resolves_in(self, text: str) -> bool:
         """Whether this span's offsets cover exactly its text in `text`."""
         return 0 <= self.start <= self.end <= len(text) and text[self.start : self.end] == self.text
 
 
 @dataclass(frozen=True)
-class RemovedLine:
+class RemovedLine(Noun):
     """A paragraph of the input that is not article text: boilerplate or metadata.
 
     `line` is the 1-based line number in the input where the paragraph starts; `kind` says why
@@ -67,18 +84,9 @@ class RemovedLine:
     kind: str
     text: str
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON form: `{"line", "kind", "text"}`."""
-        return {"line": self.line, "kind": self.kind, "text": self.text}
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> RemovedLine:
-        """Rebuild a RemovedLine from its JSON form."""
-        return cls(int(data["line"]), str(data["kind"]), str(data["text"]))
-
 
 @dataclass(frozen=True)
-class Article:
+class Article(Noun):
     """One news article: its clean text (paragraphs separated by blank lines) and metadata.
 
     `published` is an ISO 8601 string (a date, or a date and time with its offset when the
@@ -95,35 +103,6 @@ class Article:
     author: str | None = None
     removed_lines: tuple[RemovedLine, ...] = ()
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON form used in briefs and in `annotate` lines."""
-        return {
-            "id": self.id,
-            "title": self.title,
-            "outlet": self.outlet,
-            "published": self.published,
-            "url": self.url,
-            "path": self.path,
-            "author": self.author,
-            "text": self.text,
-            "removed_lines": [line.to_dict() for line in self.removed_lines],
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Article:
-        """Rebuild an Article from its JSON form."""
-        return cls(
-            id=str(data["id"]),
-            text=str(data["text"]),
-            title=_optional_str(data, "title"),
-            outlet=_optional_str(data, "outlet"),
-            published=_optional_str(data, "published"),
-            url=_optional_str(data, "url"),
-            path=_optional_str(data, "path"),
-            author=_optional_str(data, "author"),
-            removed_lines=tuple(RemovedLine.from_dict(r) for r in data.get("removed_lines", ())),
-        )
-
     def span(self, start: int, end: int) -> Span:
         """The Span of `text[start:end]` in this article."""
         return Span(self.id, start, end, self.text[start:end])
@@ -139,52 +118,24 @@ class Article:
 
 
 @dataclass(frozen=True)
-class Sentence:
+class Sentence(Noun):
     """A sentence of an article and its content terms (lower-cased lemmas, no stop words)."""
 
     span: Span
     terms: tuple[str, ...]
     paragraph: int
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON form: `{"start", "end", "text", "paragraph", "terms"}`."""
-        return {
-            "start": self.span.start,
-            "end": self.span.end,
-            "text": self.span.text,
-            "paragraph": self.paragraph,
-            "terms": list(self.terms),
-        }
-
 
 @dataclass(frozen=True)
-class Entity:
+class Entity(Noun):
     """A named-entity mention with its spaCy label (PERSON, ORG, GPE, NORP, DATE, ...)."""
 
     span: Span
     label: str
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON form: `{"start", "end", "text", "label"}`."""
-        return {
-            "start": self.span.start,
-            "end": self.span.end,
-            "text": self.span.text,
-            "label": self.label,
-        }
-
-
-def _span_fields(prefix: str, span: Span | None) -> dict[str, Any]:
-    """`{prefix, prefix_start, prefix_end}` for a span that may be missing."""
-    return {
-        prefix: None if span is None else span.text,
-        f"{prefix}_start": None if span is None else span.start,
-        f"{prefix}_end": None if span is None else span.end,
-    }
-
 
 @dataclass(frozen=True)
-class Quote:
+class Quote(Noun):
     """Something a source said, as one article reports it.
 
     `span` is what was said (inside the quotation marks for direct and partial quotes, the
@@ -201,37 +152,17 @@ class Quote:
     speaker_ref: Span | None = None
     cue: Span | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        """The `annotate` form: offsets of the quote, its speaker mention and its cue."""
-        data: dict[str, Any] = {
-            "start": self.span.start,
-            "end": self.span.end,
-            "text": self.span.text,
-            "kind": self.kind,
-        }
-        mention = self.speaker_span
-        data["speaker"] = self.speaker
-        data["speaker_text"] = None if mention is None else mention.text
-        data["speaker_start"] = None if mention is None else mention.start
-        data["speaker_end"] = None if mention is None else mention.end
-        data.update(_span_fields("cue", self.cue))
-        return data
-
 
 @dataclass(frozen=True)
-class Role:
+class Role(Noun):
     """A title or role the text gives a named mention ("Russia's special envoy")."""
 
     mention: Span
     role: Span
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON form: the mention and the role, each with offsets."""
-        return {"mention": self.mention.to_dict(), "role": self.role.to_dict()}
-
 
 @dataclass(frozen=True)
-class Interaction:
+class Interaction(Noun):
     """One sentence's (subject, predicate, object) between two named mentions, with its type."""
 
     subject: Span
@@ -240,19 +171,9 @@ class Interaction:
     type: str
     evidence: Span
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON form: mentions and evidence as spans, the predicate as its lemmas."""
-        return {
-            "subject": self.subject.to_dict(),
-            "predicate": self.predicate,
-            "object": self.object.to_dict(),
-            "type": self.type,
-            "evidence": self.evidence.to_dict(),
-        }
-
 
 @dataclass(frozen=True)
-class TimeExpr:
+class TimeExpr(Noun):
     """A time expression with its TIMEX3 type (DATE, TIME, DURATION, SET) and value.
 
     `anchor` says where the value came from: "text" (the words say it all: "July 4, 2021"),
@@ -265,55 +186,88 @@ class TimeExpr:
     value: str
     anchor: str
 
-    def to_dict(self) -> dict[str, Any]:
-        """The `annotate` form: `{"start", "end", "text", "type", "value", "anchor"}`."""
-        return {
-            "start": self.span.start,
-            "end": self.span.end,
-            "text": self.span.text,
-            "type": self.type,
-            "value": self.value,
-            "anchor": self.anchor,
-        }
+
+@dataclass(frozen=True)
+class Vectors(Noun):
+    """Rows of float32 numbers (sentence embeddings), packed little-endian in `data`.
+
+    Bytes rather than an array, so that vectors compare, hash and pickle exactly like the
+    other nouns, and serialize (as base64) without losing a bit.
+    """
+
+    rows: int
+    dimensions: int
+    data: bytes = dataclasses.field(repr=False)
+
+    def __post_init__(self) -> None:
+        if self.rows < 0 or self.dimensions < 0:
+            raise ValueError("negative vector shape")
+        if len(self.data) != self.rows * self.dimensions * _FLOAT_BYTES:
+            raise ValueError(
+                f"{len(self.data)} bytes of vectors for {self.rows} x {self.dimensions} float32"
+            )
+
+    @classmethod
+    def from_array(cls, array: npt.ArrayLike) -> Vectors:
+        """Pack a 2-D array (any float dtype) as float32 rows."""
+        import numpy as np
+
+        packed = np.ascontiguousarray(array, dtype="<f4")
+        if packed.ndim != 2:
+            raise ValueError(f"expected a 2-D array of vectors, got {packed.ndim} dimensions")
+        return cls(int(packed.shape[0]), int(packed.shape[1]), packed.tobytes())
+
+    def to_array(self) -> npt.NDArray[np.float32]:
+        """The rows as a read-only float32 array (no copy)."""
+        import numpy as np
+
+        array: npt.NDArray[np.float32] = np.frombuffer(self.data, dtype="<f4").reshape(
+            self.rows, self.dimensions
+        )
+        return array
 
 
 @dataclass(frozen=True)
-class Annotation:
+class Annotation(Noun):
     """The per-article NLP layer: sentences, entities, quotes, roles, interactions, times, vectors.
 
-    `embeddings` is a (len(sentences), dimensions) float32 array of unit vectors; it takes part
-    in neither equality nor the default JSON form (it is large and derived).
+    `vectors` holds one unit-length sentence embedding per sentence, exactly as the embedder made
+    them (`embeddings` is the same as a NumPy array). Every span must lie in `article` and
+    resolve in its text, or the Annotation cannot be made: a stored annotation whose offsets
+    drifted from its text is refused, never woven.
     """
 
     article: Article
     sentences: tuple[Sentence, ...]
     entities: tuple[Entity, ...]
-    embeddings: npt.NDArray[np.float32] = field(compare=False, repr=False)
+    vectors: Vectors
     quotes: tuple[Quote, ...] = ()
     roles: tuple[Role, ...] = ()
     interactions: tuple[Interaction, ...] = ()
     times: tuple[TimeExpr, ...] = ()
 
-    def to_dict(self, with_embeddings: bool = False) -> dict[str, Any]:
-        """The `annotate` line: the article's fields plus `sentences` and `entities`.
+    def __post_init__(self) -> None:
+        if self.vectors.rows != len(self.sentences):
+            raise ValueError(
+                f"{self.vectors.rows} embedding rows for {len(self.sentences)} sentences"
+            )
+        for where, span in _spans_in(self, ""):
+            if span.article != self.article.id:
+                raise ValueError(f"{where}: a span of article {span.article!r}, not of this one")
+            if not span.resolves_in(self.article.text):
+                raise ValueError(
+                    f"{where}: span {span.start}-{span.end} {span.text[:30]!r} does not resolve "
+                    "in the article's text"
+                )
 
-        Args:
-            with_embeddings: Also write `embeddings`, one list of floats per sentence.
-        """
-        data = self.article.to_dict()
-        data["sentences"] = [sentence.to_dict() for sentence in self.sentences]
-        data["entities"] = [entity.to_dict() for entity in self.entities]
-        data["quotes"] = [quote.to_dict() for quote in self.quotes]
-        data["roles"] = [role.to_dict() for role in self.roles]
-        data["interactions"] = [interaction.to_dict() for interaction in self.interactions]
-        data["times"] = [time.to_dict() for time in self.times]
-        if with_embeddings:
-            data["embeddings"] = [[round(float(v), 6) for v in row] for row in self.embeddings]
-        return data
+    @property
+    def embeddings(self) -> npt.NDArray[np.float32]:
+        """The sentence embeddings, a read-only (len(sentences), dimensions) float32 array."""
+        return self.vectors.to_array()
 
 
 @dataclass(frozen=True)
-class SummarySentence:
+class SummarySentence(Noun):
     """A summary sentence taken verbatim from an article, with every Span that supports it.
 
     `sources[0]` is the sentence itself; the others are sentences of other articles that say
@@ -323,22 +277,21 @@ class SummarySentence:
     text: str
     sources: tuple[Span, ...]
 
+    JSON_DERIVED: ClassVar[tuple[str, ...]] = ("support",)
+
     @property
     def articles(self) -> tuple[str, ...]:
         """Ids of the supporting articles, in citation order, without repeats."""
         return tuple(dict.fromkeys(span.article for span in self.sources))
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON form: `{"text", "support", "sources": [spans]}`."""
-        return {
-            "text": self.text,
-            "support": len(self.articles),
-            "sources": [span.to_dict() for span in self.sources],
-        }
+    @property
+    def support(self) -> int:
+        """How many articles support the sentence."""
+        return len(self.articles)
 
 
 @dataclass(frozen=True)
-class Actor:
+class Actor(Noun):
     """A person, organisation, country, place or group of the story, across all its articles.
 
     `id` is stable for the same name and kind; `aliases` are the other ways the articles name
@@ -353,21 +306,9 @@ class Actor:
     mentions: int
     sources: tuple[Span, ...]
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON form: `{"id", "name", "kind", "aliases", "roles", "mentions", "sources"}`."""
-        return {
-            "id": self.id,
-            "name": self.name,
-            "kind": self.kind,
-            "aliases": list(self.aliases),
-            "roles": list(self.roles),
-            "mentions": self.mentions,
-            "sources": [span.to_dict() for span in self.sources],
-        }
-
 
 @dataclass(frozen=True)
-class CitedQuote:
+class CitedQuote(Noun):
     """A quote of the story: one statement, with every article that reports it.
 
     `speaker_id` is the Actor who said it, when the speaker is a named actor.
@@ -380,20 +321,9 @@ class CitedQuote:
     cue: str | None
     sources: tuple[Span, ...]
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON form: `{"text", "kind", "speaker", "speaker_id", "cue", "sources"}`."""
-        return {
-            "text": self.text,
-            "kind": self.kind,
-            "speaker": self.speaker,
-            "speaker_id": self.speaker_id,
-            "cue": self.cue,
-            "sources": [span.to_dict() for span in self.sources],
-        }
-
 
 @dataclass(frozen=True)
-class Relation:
+class Relation(Noun):
     """Two actors and what one does to or with the other, with the sentences that say so."""
 
     subject: str
@@ -404,21 +334,9 @@ class Relation:
     type: str
     sources: tuple[Span, ...]
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON form: names and ids of both actors, predicate, type and sources."""
-        return {
-            "subject": self.subject,
-            "subject_id": self.subject_id,
-            "predicate": self.predicate,
-            "object": self.object,
-            "object_id": self.object_id,
-            "type": self.type,
-            "sources": [span.to_dict() for span in self.sources],
-        }
-
 
 @dataclass(frozen=True)
-class Event:
+class Event(Noun):
     """A dated event of the timeline: what happened, when, and every sentence that says so.
 
     `date` is a TIMEX3 value ("2021-08-16", "2021-W33", "2021-07", "1996/2001"), `precision`
@@ -432,19 +350,9 @@ class Event:
     sources: tuple[Span, ...]
     when: tuple[Span, ...]
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON form: `{"date", "precision", "text", "sources", "when"}`."""
-        return {
-            "date": self.date,
-            "precision": self.precision,
-            "text": self.text,
-            "sources": [span.to_dict() for span in self.sources],
-            "when": [span.to_dict() for span in self.when],
-        }
-
 
 @dataclass(frozen=True)
-class ClaimConflict:
+class ClaimConflict(Noun):
     """Where two reports of one claim differ: the kind of fact and each side's wording."""
 
     kind: str
@@ -452,18 +360,9 @@ class ClaimConflict:
     other: str
     sources: tuple[Span, Span]
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON form: `{"kind", "this", "other", "sources": [this span, other span]}`."""
-        return {
-            "kind": self.kind,
-            "this": self.this,
-            "other": self.other,
-            "sources": [span.to_dict() for span in self.sources],
-        }
-
 
 @dataclass(frozen=True)
-class Claim:
+class Claim(Noun):
     """A statement of the story and how the sources stand on it.
 
     `sources` are the sentences that make it, one or more per article; `status` is
@@ -476,24 +375,21 @@ class Claim:
     sources: tuple[Span, ...]
     conflicts: tuple[ClaimConflict, ...] = ()
 
+    JSON_DERIVED: ClassVar[tuple[str, ...]] = ("support",)
+
     @property
     def articles(self) -> tuple[str, ...]:
         """Ids of the articles that make the claim, without repeats."""
         return tuple(dict.fromkeys(span.article for span in self.sources))
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON form: `{"text", "status", "support", "sources", "conflicts"}`."""
-        return {
-            "text": self.text,
-            "status": self.status,
-            "support": len(self.articles),
-            "sources": [span.to_dict() for span in self.sources],
-            "conflicts": [conflict.to_dict() for conflict in self.conflicts],
-        }
+    @property
+    def support(self) -> int:
+        """How many articles make the claim."""
+        return len(self.articles)
 
 
 @dataclass(frozen=True)
-class Brief:
+class Brief(Noun):
     """What newsweave tells a reader about one story."""
 
     title: str
@@ -505,22 +401,22 @@ class Brief:
     timeline: tuple[Event, ...] = ()
     claims: tuple[Claim, ...] = ()
 
+    JSON_DERIVED: ClassVar[tuple[str, ...]] = ("undated_articles",)
+
     @property
     def undated_articles(self) -> tuple[str, ...]:
         """Ids of articles without a publication date: their relative dates are not placed."""
         return tuple(article.id for article in self.articles if not article.published)
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON form documented in docs/output.md."""
-        data: dict[str, Any] = {
-            "title": self.title,
-            "articles": [article.to_dict() for article in self.articles],
-            "summary": [sentence.to_dict() for sentence in self.summary],
-            "quotes": [quote.to_dict() for quote in self.quotes],
-            "actors": [actor.to_dict() for actor in self.actors],
-            "relations": [relation.to_dict() for relation in self.relations],
-            "timeline": [event.to_dict() for event in self.timeline],
-            "undated_articles": list(self.undated_articles),
-            "claims": [claim.to_dict() for claim in self.claims],
-        }
-        return data
+
+def _spans_in(value: Any, where: str) -> Iterator[tuple[str, Span]]:
+    """Every Span inside a noun, however deeply nested, with where it is ("quotes[2].cue")."""
+    if isinstance(value, Span):
+        yield where, value
+    elif isinstance(value, tuple):
+        for number, item in enumerate(value):
+            yield from _spans_in(item, f"{where}[{number}]")
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type | Article | Vectors):
+        for field in dataclasses.fields(value):
+            path = f"{where}.{field.name}" if where else field.name
+            yield from _spans_in(getattr(value, field.name), path)

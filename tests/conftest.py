@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from newsweave import Annotation, Article, Settings, annotate_articles, read_articles
+from newsweave import (
+    Annotation,
+    Article,
+    Brief,
+    Models,
+    Settings,
+    annotate_articles,
+    read_articles,
+    weave_brief,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "russia-taliban"
@@ -32,9 +42,28 @@ def example_articles() -> list[Article]:
     return read_articles([EXAMPLE])
 
 
+# One set of models for the whole session, as a process would have: they load on first use.
+MODELS = Models(Settings())
+
+
+def annotate(articles: Sequence[Article], settings: Settings | None = None) -> list[Annotation]:
+    """The articles annotated in this process with the session's models."""
+    return list(annotate_articles(articles, MODELS, settings or Settings()))
+
+
+def weave(annotations: Sequence[Annotation], settings: Settings | None = None) -> Brief:
+    """The brief of annotated articles, with the session's models."""
+    return weave_brief(annotations, settings or Settings(), MODELS)
+
+
 @pytest.fixture(scope="session")
-def example_annotations(example_articles: list[Article]) -> list[Annotation]:
-    return annotate_articles(example_articles, Settings())
+def models() -> Models:
+    return MODELS
+
+
+@pytest.fixture(scope="session")
+def example_annotations(example_articles: list[Article], models: Models) -> list[Annotation]:
+    return list(annotate_articles(example_articles, models, Settings()))
 
 
 @pytest.fixture(scope="session")

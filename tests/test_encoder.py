@@ -6,15 +6,13 @@ import json
 
 import numpy as np
 
-from newsweave.nlp import load_embedder
-
-from .conftest import DATA
+from .conftest import DATA, MODELS
 
 
 def test_numpy_encoder_matches_sentence_transformers() -> None:
     reference = json.loads((DATA / "minilm_reference.json").read_text("utf-8"))
-    encoder = load_embedder("minilm-numpy")
-    vectors = encoder.encode(reference["sentences"])
+    encoder = MODELS.embedder
+    vectors = encoder.encode(reference["sentences"], 8)
     expected = np.array(reference["embeddings"], dtype=np.float32)
     assert vectors.shape == expected.shape == (6, 384)
     assert np.abs(vectors - expected).max() < 1e-5
@@ -22,12 +20,12 @@ def test_numpy_encoder_matches_sentence_transformers() -> None:
 
 
 def test_order_and_batching_do_not_change_embeddings() -> None:
-    encoder = load_embedder("minilm-numpy")
+    encoder = MODELS.embedder
     texts = ["The Taliban took Kabul.", "Russia kept its embassy open in Kabul on Monday.", "Yes."]
-    one_by_one = np.vstack([encoder.encode([t]) for t in texts])
-    together = encoder.encode(list(reversed(texts)))[::-1]
+    one_by_one = np.vstack([encoder.encode([t], 8) for t in texts])
+    together = encoder.encode(list(reversed(texts)), 8)[::-1]
     assert np.abs(one_by_one - together).max() < 1e-5
 
 
 def test_empty_input_gives_empty_matrix() -> None:
-    assert load_embedder("minilm-numpy").encode([]).shape == (0, 384)
+    assert MODELS.embedder.encode([], 8).shape == (0, 384)

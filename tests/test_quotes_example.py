@@ -6,14 +6,16 @@ from typing import Any
 
 import pytest
 
-from newsweave import Annotation, Article, Settings, weave_brief
+from newsweave import Annotation, Article, Settings
+
+from .conftest import weave
 
 
 @pytest.fixture(scope="module")
 def brief_dict(
     example_articles: list[Article], example_annotations: list[Annotation]
 ) -> dict[str, Any]:
-    return weave_brief(example_articles, Settings(), annotations=example_annotations).to_dict()
+    return weave(example_annotations, Settings()).to_dict()
 
 
 def _gold_names(gold: dict[str, Any], speaker: str) -> set[str]:
@@ -103,7 +105,7 @@ def test_relations_name_the_story(brief_dict: dict[str, Any]) -> None:
 def test_annotate_lines_carry_quotes(example_annotations: list[Annotation]) -> None:
     line = example_annotations[0].to_dict()
     quote = line["quotes"][0]
-    assert set(quote) >= {"start", "end", "text", "kind", "speaker", "speaker_start", "cue"}
-    text = line["text"]
-    assert text[quote["start"] : quote["end"]] == quote["text"]
-    assert text[quote["speaker_start"] : quote["speaker_end"]] == quote["speaker_text"]
+    assert set(quote) == {"span", "kind", "speaker", "speaker_span", "speaker_ref", "cue"}
+    text = line["article"]["text"]
+    for span in (quote["span"], quote["speaker_span"], quote["cue"]):
+        assert text[span["start"] : span["end"]] == span["text"]

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import time
 
-from newsweave import Article, Settings, annotate_articles, render_markdown, weave_brief
-from newsweave.actors import identify_actors, relate_actors
+import numpy as np
+
+from newsweave import Article, Vectors, render_markdown
 from newsweave.models import Annotation, Entity, Quote, Span
-from newsweave.quotes import cite_quotes
+from newsweave.story.actors import identify_actors, relate_actors
+from newsweave.story.quotes import cite_quotes
+
+from .conftest import annotate, weave
 
 
 def _brief(*texts: str) -> dict:  # type: ignore[type-arg]
     articles = [Article(id=f"a{n}", text=text) for n, text in enumerate(texts)]
-    return weave_brief(articles, Settings()).to_dict()
+    return weave(annotate(articles)).to_dict()
 
 
 def _speaker(brief: dict, starts: str) -> str | None:  # type: ignore[type-arg]
@@ -104,15 +108,20 @@ def _annotation(name: str, label: str, article: str | None = None) -> Annotation
         Article(id=identifier, text=text),
         (),
         (Entity(span, label),),
-        np.zeros((0, 384), dtype=np.float32),
+        Vectors.from_array(np.zeros((0, 384), dtype=np.float32)),
     )
 
 
 def test_markdown_escapes_quote_text() -> None:
     markdown = render_markdown(
-        weave_brief(
-            [Article(id="a", text='"Read *this* [link](http://x) now, all of you," Kabulov said.')],
-            Settings(),
+        weave(
+            annotate(
+                [
+                    Article(
+                        id="a", text='"Read *this* [link](http://x) now, all of you," Kabulov said.'
+                    )
+                ]
+            )
         )
     )
     assert "[link](http://x)" not in markdown
@@ -124,14 +133,14 @@ def test_many_quotes_stay_fast_and_deterministic() -> None:
         Article(id=f"a{n}", text=f'"Statement number {n} about the budget talks," Smith said.')
         for n in range(60)
     ]
-    annotations = annotate_articles(articles, Settings())
+    annotations = annotate(articles)
     quotes = [q for a in annotations for q in a.quotes]
     many = [
         Annotation(
             Article(id=f"c{copy}", text=annotations[0].article.text),
             (),
             (),
-            annotations[0].embeddings,
+            Vectors.from_array(np.zeros((0, 384), dtype=np.float32)),
             quotes=tuple(
                 Quote(Span(f"c{copy}", q.span.start, q.span.end, q.span.text), q.kind, "Smith")
                 for q in quotes[:1]

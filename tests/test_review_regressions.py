@@ -6,34 +6,34 @@ import io
 import json
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from newsweave import (
+    Annotation,
     Article,
     Brief,
     InputError,
     NoArticlesError,
     Settings,
-    annotate_articles,
     read_articles,
     render_html,
-    weave_brief,
 )
-from newsweave.boilerplate import (
+from newsweave.cli import main
+from newsweave.models import RemovedLine
+from newsweave.read.boilerplate import (
     _RULES,
     KINDS,
     classify_paragraph,
     split_paragraphs,
     strip_boilerplate,
 )
-from newsweave.cli import main
-from newsweave.ingest import normalize_published
-from newsweave.markup import markdown_paragraphs
-from newsweave.metadata import infer_outlet, read_header
-from newsweave.models import RemovedLine
+from newsweave.read.ingest import normalize_published
+from newsweave.read.markup import markdown_paragraphs
+from newsweave.read.metadata import infer_outlet, read_header
 
 from .conftest import EXAMPLE
 
@@ -93,7 +93,7 @@ def test_fifo_device_link_and_broken_link_are_refused(tmp_path: Path) -> None:
 
 
 def test_a_file_deleted_after_the_walk_is_reported(tmp_path: Path) -> None:
-    from newsweave.sources import find_sources, read_input
+    from newsweave.read.sources import find_sources, read_input
 
     good(tmp_path)
     (tmp_path / "gone.txt").write_text(STORY, "utf-8")
@@ -138,13 +138,16 @@ def test_undecodable_file_name_is_shown_and_written_safely(tmp_path: Path) -> No
     ]
 
 
-def test_annotations_of_other_text_are_refused(example_articles: list[Article]) -> None:
+def test_annotations_of_other_text_are_refused(
+    example_articles: list[Article], example_annotations: list[Annotation]
+) -> None:
     raw = read_articles([EXAMPLE], Settings(remove_boilerplate=False))
     assert [a.id for a in raw] == [a.id for a in example_articles], (
         "ids hash the input, not the cleaning"
     )
-    with pytest.raises(ValueError, match="same text"):
-        weave_brief(example_articles, annotations=annotate_articles(raw))
+    # The same id with another text: the clean text's offsets do not resolve in it.
+    with pytest.raises(ValueError, match="does not resolve in the article's text"):
+        replace(example_annotations[0], article=raw[0])
 
 
 @pytest.mark.parametrize(

@@ -5,8 +5,19 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from newsweave import Annotation, Article, Sentence, Settings, SettingsError, summarize_story
-from newsweave.summarize import SUMMARIZERS
+from newsweave import (
+    Annotation,
+    Article,
+    Sentence,
+    Settings,
+    SettingsError,
+    SummarySentence,
+    Vectors,
+)
+from newsweave.config import SUMMARIZER_NAMES
+from newsweave.story.index import build_index
+from newsweave.story.summarize import SUMMARIZERS
+from newsweave.story.summarize import summarize_story as summarize_index
 
 DIMENSIONS = 8
 
@@ -29,7 +40,13 @@ def annotation(article_id: str, sentences: list[tuple[str, np.ndarray]]) -> Anno
         )
         built.append(Sentence(article.span(start, start + len(sentence)), terms, number))
         start += len(sentence) + 2
-    return Annotation(article, tuple(built), (), np.vstack([v for _, v in sentences]))
+    return Annotation(
+        article, tuple(built), (), Vectors.from_array(np.vstack([v for _, v in sentences]))
+    )
+
+
+def summarize_story(story: list[Annotation], settings: Settings) -> tuple[SummarySentence, ...]:
+    return summarize_index(build_index(story, settings.neighbour_articles), settings)
 
 
 EMBASSY_A = (
@@ -127,7 +144,9 @@ def test_questions_fragments_and_quote_middles_are_not_candidates() -> None:
     ]
     sentences = tuple(Sentence(article.span(s, e), ("moscow",), 0) for s, e in spans)
     vectors = np.vstack([vector((i, 1.0)) for i in range(len(sentences))])
-    summary = summarize_story([Annotation(article, sentences, (), vectors)], Settings())
+    summary = summarize_story(
+        [Annotation(article, sentences, (), Vectors.from_array(vectors))], Settings()
+    )
     chosen = {s.text for s in summary}
     assert chosen == {normal}, "no part of the multi-sentence quotation can stand alone"
 
@@ -142,14 +161,18 @@ def test_deterministic(story: list[Annotation]) -> None:
     assert summarize_story(story, Settings()) == summarize_story(story, Settings())
 
 
-def test_unknown_summarizer_is_a_settings_error(story: list[Annotation]) -> None:
-    with pytest.raises(SettingsError, match="unknown summarizer 'magic'"):
-        summarize_story(story, Settings(summarizer="magic"))
+def test_unknown_summarizer_is_a_settings_error() -> None:
+    with pytest.raises(SettingsError, match="invalid setting summarizer='magic'"):
+        Settings(summarizer="magic")
+    assert tuple(SUMMARIZERS) == SUMMARIZER_NAMES
 
 
 def test_empty_story_gives_empty_summary() -> None:
     empty = Annotation(
-        Article(id="e", text="x"), (), (), np.zeros((0, DIMENSIONS), dtype=np.float32)
+        Article(id="e", text="x"),
+        (),
+        (),
+        Vectors.from_array(np.zeros((0, DIMENSIONS), dtype=np.float32)),
     )
     assert summarize_story([empty], Settings()) == ()
 
@@ -162,7 +185,9 @@ def test_an_article_of_fragments_falls_back_to_its_longer_parts() -> None:
         Sentence(article.span(len(opening) + 2, len(article.text)), (), 1),
     )
     vectors = np.vstack([vector((0, 1.0)), vector((1, 1.0))])
-    summary = summarize_story([Annotation(article, sentences, (), vectors)], Settings())
+    summary = summarize_story(
+        [Annotation(article, sentences, (), Vectors.from_array(vectors))], Settings()
+    )
     assert [s.text for s in summary] == [opening]
 
 
@@ -208,7 +233,7 @@ def test_the_same_text_is_never_chosen_twice() -> None:
 def test_concept_sums_do_not_depend_on_set_order() -> None:
     import math
 
-    from newsweave.concepts import covered_weight
+    from newsweave.story.concepts import covered_weight
 
     weights = {("a",): 1e16, ("b",): 1.0, ("c",): -1e16, ("d",): 1.0}
     assert covered_weight(list(weights), weights) == math.fsum(weights.values()) == 2.0

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from newsweave import Settings
-from newsweave.support import build_index, find_support, says_the_same
+from newsweave.story.index import build_index
+from newsweave.story.support import find_support, says_the_same
 
 from .test_summarize import annotation, vector
 
@@ -19,7 +20,7 @@ def test_a_restatement_in_another_article_supports() -> None:
         annotation("a", [(EMBASSY, vector((0, 1.0))), (OTHER, vector((1, 1.0)))]),
         annotation("b", [(EMBASSY_AGAIN, vector((0, 1.0), (2, 0.2)))]),
     ]
-    index = build_index(story)
+    index = build_index(story, Settings().neighbour_articles)
     assert find_support(index, 0, Settings()) == [2]
     assert find_support(index, 2, Settings()) == [0]
     assert find_support(index, 1, Settings()) == []
@@ -35,7 +36,7 @@ def test_only_a_mutual_best_match_supports() -> None:
         ),
         annotation("b", [(EMBASSY_AGAIN, vector((0, 1.0), (2, 0.1)))]),
     ]
-    index = build_index(story)
+    index = build_index(story, Settings().neighbour_articles)
     assert find_support(index, 0, Settings()) == [2]
     assert find_support(index, 1, Settings()) == []
 
@@ -49,8 +50,8 @@ def test_topic_words_alone_do_not_make_support() -> None:
             [(OTHER, vector((1, 1.0))), (TOPIC_ONLY.replace("years", "months"), vector((5, 1.0)))],
         ),
     ]
-    index = build_index(story)
-    assert index.cosine[0, 1] > 0.9, "the embeddings alone would call these the same"
+    index = build_index(story, Settings().neighbour_articles)
+    assert index.cosine(0, 1) > 0.9, "the embeddings alone would call these the same"
     # "russia", "kabul" and "embassy" are in three of the four sentences: topic, not evidence.
     assert not index.share_informative_word(0, 1)
     assert not says_the_same(index, 0, 1, Settings())

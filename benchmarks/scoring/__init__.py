@@ -1,0 +1,1 @@
+"""Scorers of the benchmarks: load each evaluation set and score newsweave against it."""

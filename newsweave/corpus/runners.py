@@ -1,0 +1,131 @@
+"""Runners map the per-article stage over many articles: here in this process or a process pool.
+
+Every runner gives the same annotations, byte for byte and in input order, because
+`annotate_article` is a pure function of one article. The pool starts its workers with `spawn`
+(no state inherited from the parent: safe with BLAS thread pools and on every platform); each
+worker makes its own `Models` once and is held to one BLAS thread, since two busy processes with
+a BLAS thread per core each spin against each other on a small machine and run several times
+slower. A Ray runner (a later addition) keeps this interface.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from newsweave.analyze.annotate import annotate_article
+from newsweave.analyze.nlp import Models
+from newsweave.blas import limit_blas_threads
+from newsweave.config import Settings
+from newsweave.errors import NewsweaveError
+from newsweave.models import Annotation, Article
+
+# Below this many articles per worker, starting workers (each loads the models, about a second)
+# costs more than it saves, so the articles are annotated in this process instead.
+_MIN_ARTICLES_PER_WORKER = 3
+
+# How often a worker checks that its parent still runs.
+_PARENT_CHECK_SECONDS = 1.0
+
+# The one worker-process state: the models and settings its initializer made. A module global
+# because a pool's worker function cannot carry state of its own; it is never set in the parent.
+_WORKER_STATE: tuple[Models, Settings] | None = None
+
+
+class Runner(Protocol):
+    """Maps `annotate_article` over articles."""
+
+    def annotate(
+        self, articles: Sequence[Article], models: Models, settings: Settings
+    ) -> Iterator[Annotation]:
+        """Annotate articles, yielding one Annotation per article in input order.
+
+        Args:
+            articles: The articles.
+            models: The models of this process (used when annotating here; workers load
+                their own copy of the same models).
+            settings: The settings of the run.
+        """
+        ...
+
+
+def default_workers() -> int:
+    """The number of CPU cores this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+@dataclass(frozen=True)
+class LocalRunner:
+    """Annotates in this process (one worker) or in a pool of worker processes.
+
+    Args:
+        workers: Processes to use; 1 annotates in this process.
+    """
+
+    workers: int = field(default_factory=default_workers)
+
+    def __post_init__(self) -> None:
+        if self.workers < 1:
+            raise NewsweaveError(f"workers must be at least 1, not {self.workers}")
+
+    def annotate(
+        self, articles: Sequence[Article], models: Models, settings: Settings
+    ) -> Iterator[Annotation]:
+        """Annotate articles, in input order (see `Runner.annotate`).
+
+        Raises:
+            NewsweaveError: When a worker process dies (killed, or out of memory).
+        """
+        workers = min(self.workers, len(articles) // _MIN_ARTICLES_PER_WORKER)
+        if workers <= 1:
+            for article in articles:
+                yield annotate_article(article, models, settings)
+            return
+        context = multiprocessing.get_context("spawn")
+        executor = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=context,
+            initializer=_start_worker,
+            initargs=(models, settings),
+        )
+        try:
+            yield from executor.map(_annotate_in_worker, articles)
+        except BrokenProcessPool:
+            raise NewsweaveError(
+                "a worker process stopped unexpectedly (killed, or out of memory?); "
+                "try fewer --workers"
+            ) from None
+        finally:
+            # On an error or an interrupt, articles not yet started are dropped, not annotated.
+            executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _start_worker(models: Models, settings: Settings) -> None:
+    """Worker initializer: one BLAS thread, Ctrl-C left to the parent, the models made once."""
+    global _WORKER_STATE  # noqa: PLW0603 -- the worker's one piece of state, see above
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    limit_blas_threads(1)
+    _WORKER_STATE = (models, settings)
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End this worker when its parent is gone (killed with -9, say), not linger idle forever."""
+    while os.getppid() == parent:
+        time.sleep(_PARENT_CHECK_SECONDS)
+    os._exit(1)
+
+
+def _annotate_in_worker(article: Article) -> Annotation:
+    if _WORKER_STATE is None:
+        raise RuntimeError("worker used before its initializer ran")
+    models, settings = _WORKER_STATE
+    return annotate_article(article, models, settings)

@@ -1,0 +1,1 @@
+"""Inputs -> Articles: finding and decoding files, parsing their formats, removing boilerplate."""

@@ -1,0 +1,129 @@
+"""What the Markdown and HTML briefs share: citation numbers, grouping, and the wording of lines.
+
+Everything here returns plain text taken from the brief; each renderer escapes it for its own
+format (Markdown escapes, HTML autoescape), so nothing here may be trusted as markup.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from newsweave.models import Article, Brief, CitedQuote, Claim, Span, SummarySentence
+
+NO_SUMMARY = "No summary: no sentence of these articles is long enough or fits the budget."
+UNKNOWN_SPEAKER = "Speaker not named"
+# Actors listed in Markdown and HTML, most mentioned first; JSON has them all.
+SHOWN_ACTORS = 30
+# Corroborated claims listed in Markdown and HTML, most sources first; JSON has them all.
+SHOWN_CLAIMS = 10
+
+
+@dataclass(frozen=True)
+class SpeakerQuotes:
+    """One speaker's quotes, for the "Who said what" section."""
+
+    name: str
+    roles: tuple[str, ...]
+    quotes: tuple[CitedQuote, ...]
+
+
+def group_quotes(brief: Brief) -> list[SpeakerQuotes]:
+    """The brief's quotes grouped by speaker, in order of first quote; unknown speakers last."""
+    actors = {actor.id: actor for actor in brief.actors}
+    groups: dict[str, list[CitedQuote]] = {}
+    for quote in brief.quotes:
+        # An unnamed speaker ("a spokesman") is one person only within one article.
+        key = quote.speaker_id or (
+            f"{quote.sources[0].article}\x00{quote.speaker}" if quote.speaker else ""
+        )
+        groups.setdefault(key, []).append(quote)
+    result = []
+    for key, quotes in groups.items():
+        actor = actors.get(key)
+        name = actor.name if actor else quotes[0].speaker or UNKNOWN_SPEAKER
+        result.append(SpeakerQuotes(name, actor.roles if actor else (), tuple(quotes)))
+    result.sort(key=lambda group: group.name == UNKNOWN_SPEAKER)
+    return result
+
+
+def article_numbers(brief: Brief) -> dict[str, int]:
+    """Citation number of each article id: [1] is the brief's first article."""
+    return {article.id: n for n, article in enumerate(brief.articles, start=1)}
+
+
+def cited_numbers(brief: Brief, spans: tuple[Span, ...]) -> list[int]:
+    """The citation numbers of the articles the spans are in, ascending, without repeats."""
+    number = article_numbers(brief)
+    return sorted({number[span.article] for span in spans})
+
+
+def citation_numbers(brief: Brief, sentence: SummarySentence) -> list[int]:
+    """The citation numbers of a summary sentence's articles, its own article first."""
+    number = article_numbers(brief)
+    return [number[article_id] for article_id in sentence.articles]
+
+
+def quote_line(quote: CitedQuote) -> str:
+    """A quote as one line: in curly quotes, or marked "(reported)" when indirect."""
+    if quote.kind == "indirect":
+        return f"(reported) {quote.text}"
+    return f"“{quote.text}”" + (" (partial)" if quote.kind == "partial" else "")
+
+
+def describe(article: Article) -> str:
+    """Author, outlet and date of an article, with "unknown" for what is missing."""
+    parts = [article.outlet or "outlet unknown", article.published or "date unknown"]
+    if article.author:
+        parts.insert(0, f"by {article.author}")
+    return ", ".join(parts)
+
+
+def support(count: int) -> str:
+    """How many sources, in words: "1 source", "3 sources"."""
+    return f"{count} source{'s' if count != 1 else ''}"
+
+
+def undated_note(brief: Brief) -> str | None:
+    """The line that says which articles have no publication date, when some have none."""
+    if not brief.undated_articles:
+        return None
+    number = article_numbers(brief)
+    listed = ", ".join(f"[{number[i]}]" for i in brief.undated_articles)
+    return (
+        f'No publication date for {listed}: their relative dates ("Monday", "last year") '
+        "are not placed on the timeline. Give one with --published FILE=DATE."
+    )
+
+
+def agreeing(brief: Brief) -> list[Claim]:
+    """The corroborated claims shown in the brief: most sources first, at most SHOWN_CLAIMS."""
+    return [c for c in brief.claims if c.status == "corroborated"][:SHOWN_CLAIMS]
+
+
+def claim_counts(brief: Brief) -> Counter[str]:
+    """How many claims have each status (corroborated, single-source, contradicted)."""
+    return Counter(claim.status for claim in brief.claims)
+
+
+def conflict_lines(brief: Brief, claim: Claim) -> list[str]:
+    """One plain line per conflict of a claim: the kind of fact and how each source puts it."""
+    number = article_numbers(brief)
+    return [
+        f"{c.kind}: [{number[c.sources[0].article]}] “{c.this}” vs "
+        f"[{number[c.sources[1].article]}] “{c.other}”"
+        for c in claim.conflicts
+    ]
+
+
+def conflict_sources(claim: Claim) -> list[Span]:
+    """The sentences on either side of a claim's conflicts, in order, without repeats."""
+    return list(dict.fromkeys(s for c in claim.conflicts for s in c.sources))
+
+
+def is_web_link(url: str | None) -> bool:
+    """Whether a URL from the input may become a link: only http(s).
+
+    A `javascript:`, `data:` or `file:` URL from a crafted input must never be clickable.
+    """
+    return url is not None and url.lower().startswith(("http://", "https://"))

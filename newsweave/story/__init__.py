@@ -1,0 +1,1 @@
+"""Annotations -> Brief: the story index, summary, citations, claims, quotes, actors, timeline."""
