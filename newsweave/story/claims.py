@@ -50,15 +50,22 @@ class _Scorer:
     """
 
     def __init__(self, index: StoryIndex, embedder: Embedder) -> None:
+        import numpy as np
+
         self.index = index
         self._embedder = embedder
-        self._vectors: dict[str, npt.NDArray[np.float32]] = {}
         self._ordered = [sorted(terms) for terms in index.term_sets]
         self._cache: dict[tuple[int, int], float] = {}
+        # Each word's vector is one row of a table that grows by doubling; a sentence keeps the
+        # rows of its terms and their IDF weights. Stacking vectors per pair cost more than the
+        # products themselves, and a stacked copy per sentence cost hundreds of MB in big stories.
+        self._row: dict[str, int] = {}
+        self._table: npt.NDArray[np.float32] = np.zeros((0, 0), dtype=np.float32)
+        self._words_of: dict[int, tuple[npt.NDArray[np.intp], npt.NDArray[np.float64]]] = {}
 
     def prepare(self, pairs: Iterable[tuple[int, int]]) -> None:
         """Embed, in one batch, the words of the pairs that will get a soft overlap."""
-        missing = sorted(
+        self._embed(
             {
                 term
                 for pair in pairs
@@ -66,27 +73,50 @@ class _Scorer:
                 for sentence in pair
                 for term in self._ordered[sentence]
             }
-            - self._vectors.keys()
         )
-        if missing:
-            vectors = self._embedder.encode(missing, _WORD_BATCH)
-            self._vectors.update(zip(missing, vectors, strict=True))
+
+    def _embed(self, terms: Iterable[str]) -> None:
+        """Give each term not yet in the table a row with its vector."""
+        import numpy as np
+
+        missing = sorted(set(terms) - self._row.keys())
+        if not missing:
+            return
+        vectors = self._embedder.encode(missing, _WORD_BATCH)
+        size = len(self._row)
+        if size + len(missing) > len(self._table):
+            rows = max(2 * len(self._table), size + len(missing))
+            grown = np.zeros((rows, vectors.shape[1]), dtype=np.float32)
+            if size:
+                grown[:size] = self._table[:size]
+            self._table = grown
+        self._table[size : size + len(missing)] = vectors
+        self._row.update((term, size + k) for k, term in enumerate(missing))
+
+    def _words(self, sentence: int) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float64]]:
+        """The table rows of a sentence's terms, and the terms' IDF weights."""
+        import numpy as np
+
+        if sentence not in self._words_of:
+            terms = self._ordered[sentence]
+            self._embed(terms)
+            idf = self.index.idf
+            self._words_of[sentence] = (
+                np.array([self._row[t] for t in terms], dtype=np.intp),
+                np.array([idf[t] for t in terms]),
+            )
+        return self._words_of[sentence]
 
     def soft_overlap(self, first: int, second: int) -> float:
         """IDF-weighted overlap of two sentences' terms, a term matching its most similar."""
         import numpy as np
 
-        a, b = self._ordered[first], self._ordered[second]
-        if not a or not b:
+        if not self._ordered[first] or not self._ordered[second]:
             return 0.0
-        self.prepare([(first, second)])
-        similar: npt.NDArray[np.float32] = (
-            np.stack([self._vectors[t] for t in a]) @ np.stack([self._vectors[t] for t in b]).T
-        )
+        rows_a, weights_a = self._words(first)
+        rows_b, weights_b = self._words(second)
+        similar: npt.NDArray[np.float32] = self._table[rows_a] @ self._table[rows_b].T
         similar = np.where(similar >= _WORD_MATCH, similar, 0.0)
-        idf = self.index.idf
-        weights_a = np.array([idf[t] for t in a])
-        weights_b = np.array([idf[t] for t in b])
         total = float(weights_a.sum() + weights_b.sum())
         matched = float(similar.max(axis=1) @ weights_a + similar.max(axis=0) @ weights_b)
         return matched / total if total else 0.0
