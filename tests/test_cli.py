@@ -36,6 +36,7 @@ def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str
     )
 
 
+@pytest.mark.slow
 def test_brief_markdown_from_a_new_process() -> None:
     result = run("brief", str(EXAMPLE))
     assert result.returncode == 0, result.stderr
@@ -46,6 +47,7 @@ def test_brief_markdown_from_a_new_process() -> None:
     assert "read 2 articles" in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_brief_json_to_file_and_quiet(tmp_path: Path) -> None:
     out = tmp_path / "brief.json"
     result = CliRunner().invoke(
@@ -57,6 +59,7 @@ def test_brief_json_to_file_and_quiet(tmp_path: Path) -> None:
     assert len(brief["articles"]) == 2 and brief["summary"]
 
 
+@pytest.mark.slow
 def test_brief_html_is_self_contained(tmp_path: Path) -> None:
     out = tmp_path / "brief.html"
     result = CliRunner().invoke(
@@ -72,6 +75,7 @@ def test_brief_html_is_self_contained(tmp_path: Path) -> None:
     assert '<a class="cite" href="#span-' in page and '<mark id="span-' in page
 
 
+@pytest.mark.slow
 def test_words_and_bytes_budgets() -> None:
     result = CliRunner().invoke(
         main, ["brief", "-q", "--format", "json", "--bytes", "300", str(EXAMPLE)]
@@ -80,6 +84,7 @@ def test_words_and_bytes_budgets() -> None:
     assert len(" ".join(s["text"] for s in summary).encode()) <= 300
 
 
+@pytest.mark.slow
 def test_annotate_writes_one_line_per_article() -> None:
     result = CliRunner().invoke(main, ["annotate", "-q", str(EXAMPLE)])
     assert result.exit_code == 0, result.output
@@ -94,12 +99,14 @@ def test_annotate_writes_one_line_per_article() -> None:
         assert all("label" in entity for entity in line["entities"])
 
 
+@pytest.mark.slow
 def test_stdin_dash() -> None:
     result = CliRunner().invoke(main, ["brief", "-q", "-"], input=STORY)
     assert result.exit_code == 0, result.output
     assert "The Kremlin appears" in result.output
 
 
+@pytest.mark.slow
 def test_one_bad_file_is_reported_and_the_rest_used(tmp_path: Path) -> None:
     (tmp_path / "bad.txt").write_bytes(b"\x00\x01\x02binary")
     result = run("brief", "-q", str(tmp_path / "bad.txt"), str(EXAMPLE))
@@ -111,6 +118,7 @@ def test_one_bad_file_is_reported_and_the_rest_used(tmp_path: Path) -> None:
     assert result.stdout.startswith("# Russia")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -125,6 +133,7 @@ def test_errors_are_one_line_without_traceback(args: list[str], message: str) ->
     assert message in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_nothing_usable_exits_1(tmp_path: Path) -> None:
     (tmp_path / "empty.txt").write_text("", "utf-8")
     result = run("brief", str(tmp_path))
@@ -154,6 +163,7 @@ def test_settings_command_lists_every_setting() -> None:
     assert "summary_words = 150" in result.output and "support_score" in result.output
 
 
+@pytest.mark.slow
 def test_output_file_gets_the_usual_permissions(tmp_path: Path) -> None:
     out = tmp_path / "brief.md"
     result = CliRunner().invoke(main, ["brief", "-q", str(EXAMPLE), "-o", str(out)])

@@ -30,6 +30,7 @@ def test_unknown_names_are_refused() -> None:
         Settings().with_(summary_wrds=100)
 
 
+@pytest.mark.slow
 def test_import_is_light() -> None:
     import subprocess
     import sys

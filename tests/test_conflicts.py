@@ -19,6 +19,8 @@ from newsweave.story.conflicts import Statement, find_conflicts
 
 from .conftest import MODELS
 
+pytestmark = pytest.mark.slow  # loads the NLP models or runs the CLI
+
 DATA = Path(__file__).resolve().parent / "data" / "contradictions.jsonl"
 PRECISION = 0.93
 RECALL = 0.86

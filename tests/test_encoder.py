@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 
 from .conftest import DATA, MODELS
+
+pytestmark = pytest.mark.slow  # loads the NLP models or runs the CLI
 
 
 def test_numpy_encoder_matches_sentence_transformers() -> None:

@@ -11,6 +11,8 @@ from newsweave.story.quotes import cite_quotes
 
 from .conftest import annotate
 
+pytestmark = pytest.mark.slow  # loads the NLP models or runs the CLI
+
 
 def _quotes(*paragraphs: str) -> list[Quote]:
     article = Article(id="a", text="\n\n".join(paragraphs))

@@ -10,6 +10,8 @@ from newsweave import Annotation, Article, Settings
 
 from .conftest import weave
 
+pytestmark = pytest.mark.slow  # loads the NLP models or runs the CLI
+
 
 @pytest.fixture(scope="module")
 def brief_dict(

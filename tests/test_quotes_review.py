@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import numpy as np
+import pytest
 
 from newsweave import Article, Vectors, render_markdown
 from newsweave.models import Annotation, Entity, Quote, Span
@@ -24,6 +25,7 @@ def _speaker(brief: dict, starts: str) -> str | None:  # type: ignore[type-arg]
     return quote["speaker"]  # type: ignore[no-any-return]
 
 
+@pytest.mark.slow
 def test_pronoun_skips_names_inside_the_quote() -> None:
     brief = _brief(
         'Biden arrived late on Monday.\n\n"I spoke to Putin for an hour yesterday," he said.'
@@ -31,6 +33,7 @@ def test_pronoun_skips_names_inside_the_quote() -> None:
     assert _speaker(brief, "I spoke to Putin") == "Biden"
 
 
+@pytest.mark.slow
 def test_no_carry_over_across_a_new_voice() -> None:
     brief = _brief(
         '"I will run again," Smith said. Jones shook his head. '
@@ -41,6 +44,7 @@ def test_no_carry_over_across_a_new_voice() -> None:
     assert all(q["speaker"] != "Smith" or q["text"] != "a fantasy" for q in scare["quotes"])
 
 
+@pytest.mark.slow
 def test_surnames_are_not_countries_and_companies_not_people() -> None:
     brief = _brief(
         "Tom Holland stars in the film.\n\n"
@@ -53,6 +57,7 @@ def test_surnames_are_not_countries_and_companies_not_people() -> None:
     assert "Ford" not in names.get("Harrison Ford", {}).get("aliases", [])
 
 
+@pytest.mark.slow
 def test_attribution_is_not_reported_content() -> None:
     brief = _brief(
         "Toyota recalled 50,000 cars that had faulty brakes, the regulator said on Monday."
@@ -62,6 +67,7 @@ def test_attribution_is_not_reported_content() -> None:
         assert quote["speaker"] != "Toyota"
 
 
+@pytest.mark.slow
 def test_inch_marks_are_not_quotation_marks() -> None:
     brief = _brief(
         'The company\'s 2" pipes burst. "We are looking into the cause of this failure," Acme said.'
@@ -69,6 +75,7 @@ def test_inch_marks_are_not_quotation_marks() -> None:
     assert _speaker(brief, "We are looking into") == "Acme"
 
 
+@pytest.mark.slow
 def test_relations_skip_quotes_and_keep_negation() -> None:
     brief = _brief(
         '"Russia will invade Ukraine within weeks," Smith said. '
@@ -80,6 +87,7 @@ def test_relations_skip_quotes_and_keep_negation() -> None:
     assert all(r["type"] == "other" for r in brief["relations"] if r["predicate"].startswith("not"))
 
 
+@pytest.mark.slow
 def test_acronym_speaker_near_a_noun_is_not_the_country() -> None:
     brief = _brief('"We will not move the deadline again," the UK PM said on Friday.')
     quote = brief["quotes"][0]
@@ -112,6 +120,7 @@ def _annotation(name: str, label: str, article: str | None = None) -> Annotation
     )
 
 
+@pytest.mark.slow
 def test_markdown_escapes_quote_text() -> None:
     markdown = render_markdown(
         weave(
@@ -128,6 +137,7 @@ def test_markdown_escapes_quote_text() -> None:
     assert "\\*this\\*" in markdown
 
 
+@pytest.mark.slow
 def test_many_quotes_stay_fast_and_deterministic() -> None:
     articles = [
         Article(id=f"a{n}", text=f'"Statement number {n} about the budget talks," Smith said.')

@@ -124,6 +124,7 @@ def test_stdin_is_sniffed_after_decoding(
     assert article.text == expected
 
 
+@pytest.mark.slow
 def test_undecodable_file_name_is_shown_and_written_safely(tmp_path: Path) -> None:
     name = os.fsdecode(b"caf\xe9.txt")
     (tmp_path / name).write_text(STORY, "utf-8")
@@ -138,6 +139,7 @@ def test_undecodable_file_name_is_shown_and_written_safely(tmp_path: Path) -> No
     ]
 
 
+@pytest.mark.slow
 def test_annotations_of_other_text_are_refused(
     example_articles: list[Article], example_annotations: list[Annotation]
 ) -> None:
@@ -275,6 +277,7 @@ def test_javascript_urls_are_not_links() -> None:
     assert 'href="javascript' not in page and "<code>javascript:alert" in page
 
 
+@pytest.mark.slow
 def test_output_through_a_symbolic_link_keeps_the_link(tmp_path: Path) -> None:
     real = tmp_path / "real.md"
     real.write_text("old", "utf-8")
@@ -296,6 +299,7 @@ def test_a_blank_json_file_is_one_message(tmp_path: Path) -> None:
     assert len(articles) == 1 and problems == [f"{blank}: file is empty"]
 
 
+@pytest.mark.slow
 def test_the_brief_does_not_depend_on_the_hash_seed() -> None:
     import subprocess
 

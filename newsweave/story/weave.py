@@ -48,8 +48,9 @@ def weave_brief(
     Args:
         annotations: The story's annotated articles, in the order their citations are numbered.
         settings: Summary budget, summarizer and thresholds; defaults to `Settings()`.
-        models: The models of this process; only the embedder is used (for the word vectors
-            of the claims), loaded on first use. Made from `settings` when None.
+        models: The models of this process; only its word vectors are used (for the claims:
+            the installed word table, the embedder for words outside it, loaded only then).
+            Made from `settings` when None.
         on_stage: Called with the name of each stage as it starts ("summary", "claims"), for
             progress on large stories.
 
@@ -79,7 +80,7 @@ def weave_brief(
     stage("timeline")
     timeline = build_timeline(annotations, settings)
     stage("claims")
-    claims = align_claims(index, settings, models.embedder)
+    claims = align_claims(index, settings, models.word_vectors)
     return Brief(
         title=choose_title(index),
         articles=tuple(annotation.article for annotation in annotations),
