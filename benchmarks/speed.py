@@ -11,7 +11,8 @@ ratios that matter are taken between medians of the same run.
    against `brief --annotations` from an annotation file of the same articles. Target: 5x.
 3. Under load: the brief of that cluster alone, and beside two busy processes (pure-Python
    spinners, and NumPy matrix products with their default BLAS threads, the usual noisy
-   neighbour). Target: within about 3x of the idle time on this 2-core machine.
+   neighbour). Target: within about 3x of the idle time on this 2-core machine. With
+   `--against COMMIT`, that commit's brief alone and beside the NumPy hogs is the baseline.
 
 Parts 2 and 3 need the evaluation data (../shared/eval or NEWSWEAVE_EVAL_DATA); without it they
 are skipped and say so. Writes benchmarks/results/speed.json.
@@ -31,6 +32,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from benchmarks.commits import checkout
 from benchmarks.report import write_results
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -102,10 +104,15 @@ def child(code: str, *args: str) -> dict[str, float]:
     return timings
 
 
-def command(*args: str) -> dict[str, float]:
-    """Run newsweave in a new process; its wall-clock seconds."""
+def command(*args: str, code: Path = ROOT) -> dict[str, float]:
+    """Run newsweave (this checkout's, or the code in `code`) in a new process; its seconds."""
+    if code == ROOT:  # as a user runs it: the installed `newsweave` script
+        line, environment = [NEWSWEAVE, *args], dict(os.environ)
+    else:
+        line = [sys.executable, "-m", "newsweave", *args]
+        environment = {**os.environ, "PYTHONPATH": str(code)}
     started = time.perf_counter()
-    subprocess.run([NEWSWEAVE, *args], capture_output=True, check=True, cwd=ROOT)
+    subprocess.run(line, capture_output=True, check=True, cwd=code, env=environment)
     return {"total": time.perf_counter() - started}
 
 
@@ -197,8 +204,8 @@ def annotations_against_files(runs: int, cluster: Path, results: dict[str, Any])
         ),
     }
     print_rows(rows, results)
-    files = results["brief from files (new process)"]["total"]["median"]
-    stored = results["brief --annotations (new process)"]["total"]["median"]
+    files: float = results["brief from files (new process)"]["total"]["median"]
+    stored: float = results["brief --annotations (new process)"]["total"]["median"]
     print(
         f"\nfrom files / from annotations: {files / stored:.1f}x (target >= 5x: "
         f"{'met' if files / stored >= 5 else 'NOT met'})"
@@ -206,30 +213,45 @@ def annotations_against_files(runs: int, cluster: Path, results: dict[str, Any])
     return files / stored
 
 
-def under_load(runs: int, cluster: Path, results: dict[str, Any]) -> dict[str, float]:
+def _beside(hog: str, runs: int, measure: Callable[[], dict[str, float]]) -> dict[str, list[float]]:
+    """Samples of `measure` while two processes run `hog`."""
+    hogs = [subprocess.Popen([sys.executable, "-c", hog]) for _ in range(2)]
+    try:
+        time.sleep(1)
+        return repeat(runs, measure)
+    finally:
+        for process in hogs:
+            process.kill()
+            process.wait()
+
+
+def under_load(
+    runs: int, cluster: Path, against: str | None, results: dict[str, Any]
+) -> dict[str, float]:
     print(
         f"\n3. Under load: brief of {cluster.stem} from files, alone and beside two busy "
-        f"processes; median of {runs}\n"
+        f"processes; median of {runs}" + (f" ({against}: one run each)" if against else "") + "\n"
     )
-    rows: dict[str, dict[str, list[float]]] = {
-        "alone": repeat(runs, command, "brief", "-q", str(cluster))
-    }
-    for label, code in (("beside 2 Python spinners", SPINNER), ("beside 2 NumPy hogs", NUMPY_HOG)):
-        hogs = [subprocess.Popen([sys.executable, "-c", code]) for _ in range(2)]
-        try:
-            time.sleep(1)
-            rows[label] = repeat(runs, command, "brief", "-q", str(cluster))
-        finally:
-            for hog in hogs:
-                hog.kill()
-                hog.wait()
+
+    def brief(code: Path = ROOT) -> dict[str, float]:
+        return command("brief", "-q", str(cluster), code=code)
+
+    rows: dict[str, dict[str, list[float]]] = {"alone": repeat(runs, brief)}
+    rows["beside 2 Python spinners"] = _beside(SPINNER, runs, brief)
+    rows["beside 2 NumPy hogs"] = _beside(NUMPY_HOG, runs, brief)
+    if against:
+        # The baseline: the code before BLAS threads were limited, one run each (minutes).
+        with checkout(against) as code:
+            rows[f"{against}: alone"] = repeat(1, brief, code)
+            rows[f"{against}: beside 2 NumPy hogs"] = _beside(NUMPY_HOG, 1, lambda: brief(code))
     print_rows(rows, results)
-    alone = results["alone"]["total"]["median"]
-    ratios = {f"{label} / alone": results[label]["total"]["median"] / alone for label in rows}
-    for label, ratio in ratios.items():
-        if label != "alone / alone":
-            print(f"{label}: {ratio:.2f}x (target about 3x or less)")
-    ratios.pop("alone / alone")
+    ratios = {}
+    for label in rows:
+        base = f"{against}: alone" if label.startswith(f"{against}:") else "alone"
+        if label != base:
+            name = f"{label} / {base}"
+            ratios[name] = results[label]["total"]["median"] / results[base]["total"]["median"]
+            print(f"{name}: {ratios[name]:.2f}x (target about 3x or less)")
     return ratios
 
 
@@ -237,6 +259,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--only", choices=("cold", "annotations", "load"))
+    parser.add_argument("--against", help="a commit measured under load too, as the baseline")
     parser.add_argument(
         "--eval-dir",
         type=Path,
@@ -259,7 +282,7 @@ def main() -> None:
                         options.runs, cluster, results
                     )
                 if options.only in (None, "load"):
-                    ratios.update(under_load(options.runs, cluster, results))
+                    ratios.update(under_load(options.runs, cluster, options.against, results))
     write_results(
         "speed" if options.only is None else f"speed-{options.only}",
         "newsweave brief: cold start, from stored annotations, under load",
