@@ -9,7 +9,7 @@ through the one generic serializer (serialize.py): `Noun.from_dict(noun.to_dict(
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
@@ -400,8 +400,16 @@ class Brief(Noun):
     relations: tuple[Relation, ...] = ()
     timeline: tuple[Event, ...] = ()
     claims: tuple[Claim, ...] = ()
+    # Article ids grouped by independent origin: copies of one text, and one outlet's articles,
+    # are one origin (story/origins.py). Empty in briefs made before origins were kept.
+    origins: tuple[tuple[str, ...], ...] = ()
 
     JSON_DERIVED: ClassVar[tuple[str, ...]] = ("undated_articles",)
+
+    def independent(self, articles: Iterable[str]) -> int:
+        """How many independent origins the given article ids come from."""
+        origin = {article: n for n, ids in enumerate(self.origins) for article in ids}
+        return len({origin.get(article, article) for article in articles})
 
     @property
     def undated_articles(self) -> tuple[str, ...]:

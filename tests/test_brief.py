@@ -31,7 +31,9 @@ def test_contract_keys(brief_dict: dict[str, Any]) -> None:
         "timeline",
         "undated_articles",
         "claims",
+        "origins",
     }
+    assert brief_dict["origins"] == [[a["id"]] for a in brief_dict["articles"]]
     assert set(brief_dict["timeline"][0]) == {"date", "precision", "text", "sources", "when"}
     assert set(brief_dict["claims"][0]) == {"text", "status", "support", "sources", "conflicts"}
     assert set(brief_dict["quotes"][0]) == {

@@ -24,7 +24,9 @@ from newsweave.render.sections import (
     describe,
     group_quotes,
     is_web_link,
+    origins_note,
     quote_line,
+    support,
     undated_note,
 )
 
@@ -91,7 +93,7 @@ def render_html(brief: Brief) -> str:
         summary.append(
             {
                 "text": sentence.text,
-                "support": len(sentence.articles),
+                "support": support(brief, sentence.articles),
                 "citations": [
                     {"number": number[span.article], "anchor": _anchor(span), "quote": span.text}
                     for span in sentence.sources
@@ -146,8 +148,13 @@ def render_html(brief: Brief) -> str:
             for event in brief.timeline
         ],
         undated=undated_note(brief),
+        origins=origins_note(brief),
         agreeing=[
-            {"claim": claim, "numbers": cited_numbers(brief, claim.sources)}
+            {
+                "claim": claim,
+                "numbers": cited_numbers(brief, claim.sources),
+                "support": support(brief, claim.articles),
+            }
             for claim in agreeing(brief)
         ],
         claim_counts=claim_counts(brief),

@@ -25,6 +25,7 @@ from newsweave.render.sections import (
     describe,
     group_quotes,
     is_web_link,
+    origins_note,
     quote_line,
     support,
     undated_note,
@@ -98,10 +99,13 @@ def render_markdown(brief: Brief) -> str:
         lines.append(f"_{NO_SUMMARY}_")
     for sentence in brief.summary:
         cites = _cites(citation_numbers(brief, sentence))
-        lines.append(f"- {_md(sentence.text)} {cites} ({support(len(sentence.articles))})")
+        lines.append(f"- {_md(sentence.text)} {cites} ({support(brief, sentence.articles)})")
     lines += _markdown_quotes(brief) + _markdown_actors(brief)
     lines += _markdown_timeline(brief) + _markdown_claims(brief)
     lines += ["", "## Sources", ""]
+    note = origins_note(brief)
+    if note:
+        lines += [f"_{_md(note)}_", ""]
     for n, article in enumerate(brief.articles, start=1):
         where = _md_url(article.url) if article.url else _md(article.path or article.id)
         title = _md(article.title or "(untitled)")
@@ -179,7 +183,7 @@ def _markdown_claims(brief: Brief) -> list[str]:
         lines.append("_No statement is made by more than one source._")
     for claim in shown:
         cites = _cites(cited_numbers(brief, claim.sources))
-        lines.append(f"- {_md(claim.text)} {cites} ({support(len(claim.articles))})")
+        lines.append(f"- {_md(claim.text)} {cites} ({support(brief, claim.articles)})")
     lines += [
         "",
         f"_{counts['corroborated']} corroborated, {counts['single-source']} single-source, "

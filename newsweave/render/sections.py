@@ -7,6 +7,7 @@ format (Markdown escapes, HTML autoescape), so nothing here may be trusted as ma
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from newsweave.models import Article, Brief, CitedQuote, Claim, Span, SummarySentence
@@ -79,9 +80,29 @@ def describe(article: Article) -> str:
     return ", ".join(parts)
 
 
-def support(count: int) -> str:
-    """How many sources, in words: "1 source", "3 sources"."""
-    return f"{count} source{'s' if count != 1 else ''}"
+def support(brief: Brief, articles: Sequence[str]) -> str:
+    """How many sources say something: "1 source", "3 sources", "3 articles, 2 independent".
+
+    Copies of one text, and articles of one outlet, count once (Brief.origins).
+    """
+    independent = brief.independent(articles)
+    sources = f"source{'s' if independent != 1 else ''}"
+    if independent == len(articles):
+        return f"{independent} {sources}"
+    return f"{len(articles)} articles, {independent} independent {sources}"
+
+
+def origins_note(brief: Brief) -> str | None:
+    """The line that says which articles are one origin, when some are."""
+    number = article_numbers(brief)
+    shared = [ids for ids in brief.origins if len(ids) > 1]
+    if not shared:
+        return None
+    groups = "; ".join(" ".join(f"[{number[i]}]" for i in ids) for ids in shared)
+    return (
+        f"{len(brief.articles)} articles, {len(brief.origins)} independent sources: {groups} "
+        "are copies of one text or come from one outlet, and count as one source."
+    )
 
 
 def undated_note(brief: Brief) -> str | None:
