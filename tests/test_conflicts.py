@@ -19,8 +19,6 @@ from newsweave.story.conflicts import Statement, find_conflicts
 
 from .conftest import MODELS
 
-pytestmark = pytest.mark.slow  # loads the NLP models or runs the CLI
-
 DATA = Path(__file__).resolve().parent / "data" / "contradictions.jsonl"
 PRECISION = 0.93
 RECALL = 0.86
@@ -46,6 +44,7 @@ def statement(text: str) -> Statement:
     )
 
 
+@pytest.mark.slow
 def test_contradiction_set_precision_and_recall() -> None:
     rows = [json.loads(line) for line in DATA.read_text("utf-8").splitlines() if line.strip()]
     assert len(rows) >= 100
@@ -85,6 +84,7 @@ def test_contradiction_set_precision_and_recall() -> None:
         ),
     ],
 )
+@pytest.mark.slow
 def test_each_kind_of_conflict(a: str, b: str, kind: str) -> None:
     assert [c.kind for c in find_conflicts(statement(a), statement(b))] == [kind]
 
@@ -98,5 +98,46 @@ def test_each_kind_of_conflict(a: str, b: str, kind: str) -> None:
         ("Russia kept its embassy in Kabul open.", "Russia kept its embassy in Kabul open."),
     ],
 )
+@pytest.mark.slow
 def test_compatible_reports_do_not_conflict(a: str, b: str) -> None:
     assert find_conflicts(statement(a), statement(b)) == ()
+
+
+def _plain(text: str) -> Statement:
+    """A Statement without the parse: its numbers come from the text, its terms are its words."""
+    return Statement(text=text, names=(), dates=(), terms=tuple(text.lower().split()))
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        # The same distance in two units is a conversion, not a contradiction.
+        (
+            "The jet made a 630-nautical-mile flight to the island.",
+            "The jet made a 1,160-kilometer flight to the island.",
+        ),
+        ("The storm, 10 miles wide, hit the coast.", "The storm hit the coast 40 kilometers away."),
+        # A width is not a distance, though both are in miles.
+        ("A 10-mile-wide storm hit the coast.", "The storm hit the coast 40 miles from the city."),
+        # "No. 2" ranks; it does not negate.
+        (
+            "The party's No. 2 official resigned on Monday after the vote.",
+            "The party's second official resigned on Monday after the vote.",
+        ),
+    ],
+)
+def test_units_dimensions_and_ranks_are_not_conflicts(a: str, b: str) -> None:
+    assert find_conflicts(_plain(a), _plain(b)) == ()
+
+
+def test_amounts_in_the_same_unit_still_conflict() -> None:
+    conflicts = find_conflicts(
+        _plain("The jet made a 630-mile flight to the island."),
+        _plain("The jet made a 700-mile flight to the island."),
+    )
+    assert [(c.kind, c.this, c.other) for c in conflicts] == [("number", "630", "700")]
+    negated = find_conflicts(
+        _plain("No deal was reached on Monday after the vote."),
+        _plain("A deal was reached on Monday after the vote."),
+    )
+    assert [c.kind for c in negated] == ["negation"]

@@ -33,9 +33,24 @@ _NAME_KINDS = {
 }
 _NEGATIONS = re.compile(
     r"\b(?:not|never|no longer|none|neither|nor|without|refused|refuses|refuse|denied|denies|"
-    r"deny|declined|declines|failed|fails)\b|n't\b|\bno\b",
+    r"deny|declined|declines|failed|fails)\b|n't\b|\bno\b(?!\.?\s*\d)",  # not "No. 2"
     re.IGNORECASE,
 )
+# Units of measure, by what they measure: two amounts in different units are not compared (a
+# "630-nautical-mile" flight is the "1,160-kilometer" one), nor are a length and an area.
+_UNITS = {
+    unit: kind
+    for kind, units in {
+        "length": "mile nautical kilometer kilometre km meter metre foot feet ft yard inch cm mm",
+        "area": "acre hectare sq square",
+        "mass": "pound lb kilogram kilo kg ton tonne gram ounce",
+        "volume": "gallon liter litre barrel",
+        "speed": "mph kph knot",
+        "temperature": "degree celsius fahrenheit",
+        "duration": "second minute hour day week month year decade",
+    }.items()
+    for unit in units.split()
+}
 # Pairs of lemmas with opposite meaning in news reports (either order).
 _OPPOSITES = {
     frozenset(pair)
@@ -77,6 +92,7 @@ _OPPOSITES = {
         ("all", "none"),
     ]
 }
+_DIMENSIONS = {"wide", "long", "high", "deep", "tall", "thick", "square"}
 _VAGUE = {
     "more than": ">",
     "over": ">",
@@ -160,6 +176,7 @@ class _Number:
     vague: str
     text: str
     context: frozenset[str]
+    unit: str  # the unit written right after the number ("mile", "kilometer"), or ""
 
 
 def _numbers(text: str, dates: Sequence[tuple[str, str]]) -> list[_Number]:
@@ -180,7 +197,14 @@ def _numbers(text: str, dates: Sequence[tuple[str, str]]) -> list[_Number]:
         if (match.group("scale") or "").lower() in ("%", "percent"):
             context.add("%")
         vague = _VAGUE.get((match.group("vague") or "").lower(), "")
-        found.append(_Number(value, vague, match.group(0).strip(), frozenset(context)))
+        # The unit is the next word, or the first part of a compound ("630-nautical-mile"); a
+        # compound's dimension goes with it, so a width is not compared with a distance
+        # ("a 10-mile-wide crater 40 miles away").
+        parts = after[0].split("-") if after else [""]
+        unit = parts[0].rstrip("s") if parts[0].rstrip("s") in _UNITS else ""
+        if unit and parts[-1] in _DIMENSIONS:
+            unit += "-" + parts[-1]
+        found.append(_Number(value, vague, match.group(0).strip(), frozenset(context), unit))
     return found
 
 
@@ -221,7 +245,9 @@ def _number_conflicts(a: Statement, b: Statement) -> list[Conflict]:
     for first in _numbers(a.text, a.dates):
         if any(other.value == first.value for other in theirs):
             continue  # the same amount is there, perhaps counting something else
-        same_thing = [n for n in theirs if n.context & first.context]
+        # Amounts in different units, or one with a unit and one without, measure different
+        # things or the same thing converted; neither is a contradiction a reader can trust.
+        same_thing = [n for n in theirs if n.context & first.context and n.unit == first.unit]
         if same_thing and not any(_compatible(first, other) for other in same_thing):
             conflicts.append(Conflict("number", first.text, same_thing[0].text))
     return conflicts
