@@ -4,8 +4,9 @@ Written by hand: the offline models here include no natural-language-inference m
 NLI model would not say *which* fact differs, which is what a reader needs ("12 killed" against
 "21 killed"). The checks run on pairs claims.py has already aligned as the same statement, so
 each one only asks what differs between two near-paraphrases:
-- numbers are compared when they count the same thing (the word before or after them), with
-  vague quantities respected ("more than 50" does not contradict "57", "about 100" not "98");
+- numbers are compared when they count the same thing (the word before or after them) in the
+  same unit and dimension, with vague quantities respected ("more than 50" does not contradict
+  "57", "about 100" not "98"); amounts in two units are a conversion, not a contradiction;
 - dates are the sentences' TIMEX3 values, and a day inside a stated month is no conflict;
 - names conflict when each sentence names a person, organisation or place of one kind that the
   other does not, the rest of the sentence being alike;
