@@ -48,6 +48,13 @@ def compare(old: dict[str, Any], new: dict[str, Any]) -> dict[str, int]:
         "claims (this checkout)": len(claims_new),
         "claims identical": len(claims_old & claims_new),
     }
+    # Claims made of the same sentences whose status changed, by change.
+    status_old = {_sources(c): c["status"] for c in old["claims"]}
+    for claim in new["claims"]:
+        before = status_old.get(_sources(claim))
+        if before and before != claim["status"]:
+            change = f"claims {before} -> {claim['status']}"
+            counts[change] = counts.get(change, 0) + 1
     for section in SECTIONS:
         same = json.dumps(old[section], sort_keys=True) == json.dumps(new[section], sort_keys=True)
         counts[f"{section} identical"] = int(same)
