@@ -46,8 +46,9 @@ from newsweave import Models, Settings, annotate_articles, read_articles, render
 from newsweave import weave_brief
 import spacy, numpy, tokenizers, safetensors
 t1 = time.perf_counter()
+from newsweave.corpus.runners import default_workers
 settings = Settings()
-models = Models(settings)
+models = Models(settings, threads=default_workers())  # as the CLI makes it
 models.spacy, models.embedder
 t2 = time.perf_counter()
 articles = read_articles([sys.argv[1]])

@@ -10,6 +10,7 @@ mistake, 70 for a bug, 130 when interrupted.
 
 from __future__ import annotations
 
+import gc
 import signal
 import sys
 import time
@@ -45,7 +46,13 @@ class _Command(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         debug = bool(ctx.params.get("debug"))
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            # The command is done and its output written and closed. Without this, the
+            # interpreter's last garbage collection walks every object of the loaded models
+            # before exiting: 0.13 s of a 1.7 s cold brief. Frozen objects are skipped by it;
+            # the process ends anyway, and files are flushed and closed as usual.
+            gc.freeze()
+            return result
         except (UsageError, SettingsError) as error:
             if debug:
                 raise
@@ -161,8 +168,9 @@ def _annotate(
     from newsweave.analyze.nlp import Models
     from newsweave.corpus.runners import LocalRunner, default_workers
 
-    models = Models(settings)
+    # --workers N is how many cores to use: N processes, or N embedding threads in this one.
     runner = LocalRunner(workers or default_workers())
+    models = Models(settings, threads=runner.workers)
     progress = Progress(len(articles), "annotated", "articles", quiet)
 
     def annotations() -> Any:
@@ -240,7 +248,9 @@ def brief(
     limit_blas_threads(1)
     annotations: list[Annotation]
     if annotations_file:
-        models = Models(settings)
+        from newsweave.corpus.runners import default_workers
+
+        models = Models(settings, threads=default_workers())
         annotations = read_annotations(annotations_file, models.annotator())
         if not quiet:
             say(f"read {len(annotations)} annotated articles from {annotations_file}")

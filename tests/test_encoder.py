@@ -7,6 +7,8 @@ import json
 import numpy as np
 import pytest
 
+from newsweave import Annotation
+
 from .conftest import DATA, MODELS
 
 pytestmark = pytest.mark.slow  # loads the NLP models or runs the CLI
@@ -32,3 +34,13 @@ def test_order_and_batching_do_not_change_embeddings() -> None:
 
 def test_empty_input_gives_empty_matrix() -> None:
     assert MODELS.embedder.encode([], 8).shape == (0, 384)
+
+
+def test_threads_give_the_same_bits(example_annotations: list[Annotation]) -> None:
+    from newsweave.analyze.encoder import MiniLMEncoder
+    from newsweave.analyze.nlp import minilm_dir
+
+    sentences = [s.span.text for a in example_annotations for s in a.sentences]
+    one = MiniLMEncoder(minilm_dir(), threads=1).encode(sentences, 8)
+    two = MiniLMEncoder(minilm_dir(), threads=2).encode(sentences, 8)
+    assert len(sentences) > 16 and np.array_equal(one, two)

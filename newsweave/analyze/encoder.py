@@ -53,11 +53,14 @@ class MiniLMEncoder:
     """A BERT-style sentence encoder (mean pooled, normalised) loaded from a model directory.
 
     The directory is a sentence-transformers model folder: `config.json`, `model.safetensors`,
-    `tokenizer.json` and `sentence_bert_config.json`.
+    `tokenizer.json` and `sentence_bert_config.json`. `threads` batches run at once (see
+    `_encode_into`); the results do not depend on it.
     """
 
-    def __init__(self, model_dir: Path) -> None:
+    def __init__(self, model_dir: Path, threads: int = 1) -> None:
         import numpy as np
+
+        self.threads = threads
         from safetensors.numpy import load_file
         from tokenizers import Tokenizer
 
@@ -138,8 +141,9 @@ class MiniLMEncoder:
         # Batches of texts with the same number of tokens or close waste no work on padding;
         # ties keep input order, so the same texts always make the same batches.
         order = sorted(range(len(encodings)), key=lambda i: (len(encodings[i].ids), i))
-        for first in range(0, len(order), batch_size):
-            batch = order[first : first + batch_size]
+        batches = [order[first : first + batch_size] for first in range(0, len(order), batch_size)]
+
+        def run(batch: list[int]) -> None:
             length = max(len(encodings[i].ids) for i in batch)
             ids = np.full((len(batch), length), self._pad_id, dtype=np.int64)
             mask = np.zeros((len(batch), length), dtype=np.float32)
@@ -148,6 +152,19 @@ class MiniLMEncoder:
                 ids[row, : len(tokens)] = tokens
                 mask[row, : len(tokens)] = 1.0
             out[batch] = self._forward(ids, mask)
+
+        # Whole batches go to threads, each on one BLAS thread: the same batches and the same
+        # single-threaded products as on one thread, so the same bits (two BLAS threads change
+        # the last bit), and NumPy releases the GIL inside them. Threads wait without spinning,
+        # unlike OpenBLAS's own, so they share a busy machine fairly.
+        if self.threads > 1 and len(batches) > 1:
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(min(self.threads, len(batches))) as pool:
+                list(pool.map(run, batches))
+        else:
+            for batch in batches:
+                run(batch)
 
     def _forward(self, ids: npt.NDArray[np.int64], mask: FloatArray) -> FloatArray:
         """The encoder on one padded batch: mean-pooled, normalised embeddings."""

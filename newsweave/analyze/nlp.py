@@ -44,12 +44,15 @@ class Models:
 
     Args:
         settings: Its `spacy_model`, `embedder` and `embed_device` say what to load.
+        threads: Threads the embedder may use (one BLAS thread each); annotations are the
+            same whatever the number. A copy sent to a worker process uses one.
 
     Raises:
         ModelNotInstalledError: When a model package (or the torch backend) is not installed.
     """
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, threads: int = 1) -> None:
+        self.threads = threads
         self.spacy_model = settings.spacy_model
         self.embedder_name = settings.embedder
         self.embed_device = settings.embed_device
@@ -89,7 +92,7 @@ class Models:
             else:
                 from newsweave.analyze.encoder import MiniLMEncoder
 
-                self._embedder = MiniLMEncoder(self._model_dir)
+                self._embedder = MiniLMEncoder(self._model_dir, self.threads)
         return self._embedder
 
     @property
