@@ -17,7 +17,7 @@ name or negation (conflicts.py); a claim with one is contradicted, and both word
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
@@ -26,7 +26,6 @@ from newsweave.config import Settings
 from newsweave.models import Claim, ClaimConflict, Span
 from newsweave.story.conflicts import Statement, find_conflicts
 from newsweave.story.index import StoryIndex
-from newsweave.story.origins import find_origins, origin_of
 from newsweave.story.support import says_the_same
 
 if TYPE_CHECKING:
@@ -140,12 +139,7 @@ class _Scorer:
         return max(found, key=lambda j: self.score(sentence, j)) if found else -1
 
 
-def align_claims(
-    index: StoryIndex,
-    settings: Settings,
-    embedder: Embedder,
-    origins: Sequence[Sequence[str]] | None = None,
-) -> tuple[Claim, ...]:
+def align_claims(index: StoryIndex, settings: Settings, embedder: Embedder) -> tuple[Claim, ...]:
     """The claims of a story, contradicted first, then corroborated, then single-source.
 
     Args:
@@ -153,15 +147,10 @@ def align_claims(
         settings: Thresholds (`claim_score`, `claim_phrase_score`, `claim_min_words`, and the
             summary's `support_score`).
         embedder: Vectors of single words (a `WordVectors`, or the sentence embedder).
-        origins: The story's articles grouped by independent origin (`find_origins`); found
-            from the index's articles when None. A claim is corroborated only by two origins.
 
     Returns:
         Claims, each with its sources (sentence spans) and conflicts.
     """
-    if origins is None:
-        origins = find_origins([annotation.article for annotation in index.annotations])
-    origin = origin_of(origins)
     statements = [
         i
         for i, sentence in enumerate(index.sentences)
@@ -212,7 +201,7 @@ def align_claims(
     claims = []
     for key, members in groups.items():
         members.sort()
-        claims.append(_claim(index, members, tuple(conflicts[key]), origin))
+        claims.append(_claim(index, members, tuple(conflicts[key])))
     claims.sort(key=lambda c: (_STATUS_ORDER[c.status], -len(c.articles), _order(index, c)))
     return tuple(claims)
 
@@ -307,19 +296,14 @@ def _order(index: StoryIndex, claim: Claim) -> tuple[int, int]:
     return number, first.start
 
 
-def _claim(
-    index: StoryIndex,
-    members: list[int],
-    conflicts: tuple[ClaimConflict, ...],
-    origin: Mapping[str, int],
-) -> Claim:
+def _claim(index: StoryIndex, members: list[int], conflicts: tuple[ClaimConflict, ...]) -> Claim:
     """A claim from its sentences, with its status.
 
     Corroborated when two independent origins make it (two outlets, not two copies of one wire
     story), contradicted when its reports differ on a fact.
     """
     sources = tuple(_span(index, i) for i in members)
-    voices = {origin.get(span.article, -1 - k) for k, span in enumerate(sources)}
+    voices = {index.origin_of[index.article_of[i]] for i in members}
     if conflicts:
         status = "contradicted"
     elif len(voices) >= 2:

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from newsweave.blas import one_blas_thread
 from newsweave.models import Annotation, Sentence
+from newsweave.story.origins import find_origins, origin_of
 
 if TYPE_CHECKING:
     import numpy as np
@@ -60,6 +61,10 @@ class StoryIndex:
     near_start: npt.NDArray[np.int64]
     near_article: npt.NDArray[np.int32]
     near: npt.NDArray[np.int32]
+    # The articles' ids grouped by independent origin (story/origins.py), and each article's
+    # origin number: corroboration, in the summary and the claims, counts origins.
+    origins: tuple[tuple[str, ...], ...]
+    origin_of: tuple[int, ...]
 
     def cosine(self, first: int, second: int) -> float:
         """Cosine similarity of two sentences' embeddings."""
@@ -137,6 +142,8 @@ def build_index(annotations: Sequence[Annotation], neighbour_articles: int) -> S
     count = len(sentences)
     idf = {term: math.log((count + 1) / (df + 0.5)) for term, df in frequency.items()}
     rare = max(2.0, math.sqrt(count))
+    origins = find_origins([annotation.article for annotation in annotations])
+    origin_number = origin_of(origins)
     return StoryIndex(
         annotations=tuple(annotations),
         sentences=tuple(sentences),
@@ -151,6 +158,8 @@ def build_index(annotations: Sequence[Annotation], neighbour_articles: int) -> S
         near_start=near_start,
         near_article=near_article,
         near=near,
+        origins=origins,
+        origin_of=tuple(origin_number[a.article.id] for a in annotations),
     )
 
 

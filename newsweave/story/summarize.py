@@ -184,15 +184,19 @@ def summarize_concepts(
     """Concept coverage per word (Gillick & Favre 2009), greedily.
 
     A sentence that other articles support is worth up to half as much again, by the share of
-    the other articles that say the same: what several sources confirm is what a reader most
-    needs, and a brief should show it.
+    the other independent origins that say the same (a copy of its own article does not count):
+    what several sources confirm is what a reader most needs, and a brief should show it.
     """
     weights = concept_weights(index)
     concepts = {i: sentence_concepts(index.sentences[i].span.text) for i in candidates}
-    others = max(len(index.annotations) - 1, 1)
-    corroboration = {
-        i: 1.0 + _CORROBORATION * len(find_support(index, i, settings)) / others for i in candidates
-    }
+    others = max(len(index.origins) - 1, 1)
+
+    def confirming(i: int) -> int:
+        origin = index.origin_of
+        own = origin[index.article_of[i]]
+        return len({origin[index.article_of[j]] for j in find_support(index, i, settings)} - {own})
+
+    corroboration = {i: 1.0 + _CORROBORATION * confirming(i) / others for i in candidates}
     # Concepts of the chosen set, computed once per set rather than once per candidate.
     state: dict[tuple[int, ...], set[Concept]] = {}
 

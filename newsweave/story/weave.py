@@ -16,7 +16,6 @@ from newsweave.models import Annotation, Brief
 from newsweave.story.actors import identify_actors, relate_actors
 from newsweave.story.claims import align_claims
 from newsweave.story.index import StoryIndex, build_index
-from newsweave.story.origins import find_origins
 from newsweave.story.quotes import cite_quotes
 from newsweave.story.summarize import summarize_story
 from newsweave.story.timeline import build_timeline
@@ -81,17 +80,15 @@ def weave_brief(
     stage("timeline")
     timeline = build_timeline(annotations, settings)
     stage("claims")
-    articles = tuple(annotation.article for annotation in annotations)
-    origins = find_origins(articles)
-    claims = align_claims(index, settings, models.word_vectors, origins)
+    claims = align_claims(index, settings, models.word_vectors)
     return Brief(
         title=choose_title(index),
-        articles=articles,
+        articles=tuple(annotation.article for annotation in annotations),
         summary=summary,
         quotes=quotes,
         actors=actors.actors,
         relations=relations,
         timeline=timeline,
         claims=claims,
-        origins=origins,
+        origins=index.origins,
     )
