@@ -27,7 +27,6 @@ Writes benchmarks/results/quality.json.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import statistics
 import sys
@@ -36,7 +35,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from benchmarks.report import write_results
+from benchmarks.report import add_eval_dir, write_results
 from benchmarks.scoring.summaries import (
     BYTES_665,
     MULTINEWS_WORDS,
@@ -221,8 +220,7 @@ def print_table(title: str, result: dict[str, Any], sort_key: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    default = os.environ.get("NEWSWEAVE_EVAL_DATA", str(ROOT.parent / "shared" / "eval"))
-    parser.add_argument("--eval-dir", default=default, help=f"benchmark data (default {default})")
+    add_eval_dir(parser)
     parser.add_argument("--only", choices=["duc", "multinews"])
     parser.add_argument("--limit", type=int, help="first N clusters of each set (quick runs)")
     options = parser.parse_args()

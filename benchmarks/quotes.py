@@ -18,7 +18,6 @@ Writes benchmarks/results/quotes.json.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
@@ -26,7 +25,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from benchmarks.report import write_results
+from benchmarks.report import add_eval_dir, write_results
 from benchmarks.scoring.quotes import (
     GoldDocument,
     PredictedQuote,
@@ -143,8 +142,7 @@ def print_scores(label: str, scores: dict[str, Any]) -> None:
 def main() -> None:
     started = time.perf_counter()
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    default = os.environ.get("NEWSWEAVE_EVAL_DATA", str(ROOT.parent / "shared" / "eval"))
-    parser.add_argument("--eval-dir", default=default, help=f"benchmark data (default {default})")
+    add_eval_dir(parser)
     parser.add_argument("--limit", type=int, help="first N articles (quick runs)")
     parser.add_argument(
         "--old-scoring",

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.commits import checkout
-from benchmarks.report import write_results
+from benchmarks.report import add_eval_dir, write_results
 
 ROOT = Path(__file__).resolve().parent.parent
 SECTIONS = ("quotes", "actors", "timeline")
@@ -73,11 +73,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--against", required=True, help="the commit to compare with")
     parser.add_argument("--clusters", type=int, default=15)
-    parser.add_argument(
-        "--eval-dir",
-        type=Path,
-        default=Path(os.environ.get("NEWSWEAVE_EVAL_DATA", ROOT.parent / "shared" / "eval")),
-    )
+    add_eval_dir(parser)
     options = parser.parse_args()
     lines = (options.eval_dir / "duc2004" / "clusters.jsonl").read_text("utf-8").splitlines()
     clusters = [json.loads(line) for line in lines if line.strip()][: options.clusters]

@@ -1,7 +1,8 @@
-"""Writing a benchmark's results file: what was measured, on which machine, when."""
+"""What every benchmark shares: where the evaluation data is, and writing its results file."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
@@ -11,6 +12,14 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
+EVAL_DATA = Path(os.environ.get("NEWSWEAVE_EVAL_DATA", ROOT.parent / "shared" / "eval"))
+
+
+def add_eval_dir(parser: argparse.ArgumentParser) -> None:
+    """The `--eval-dir` option: ../shared/eval, or NEWSWEAVE_EVAL_DATA, unless given."""
+    parser.add_argument(
+        "--eval-dir", type=Path, default=EVAL_DATA, help=f"benchmark data (default {EVAL_DATA})"
+    )
 
 
 def write_results(name: str, benchmark: str, results: dict[str, Any], **extra: Any) -> Path:

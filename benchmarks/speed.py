@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.commits import checkout
-from benchmarks.report import write_results
+from benchmarks.report import add_eval_dir, write_results
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "russia-taliban"
@@ -261,11 +261,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--only", choices=("cold", "annotations", "load"))
     parser.add_argument("--against", help="a commit measured under load too, as the baseline")
-    parser.add_argument(
-        "--eval-dir",
-        type=Path,
-        default=Path(os.environ.get("NEWSWEAVE_EVAL_DATA", ROOT.parent / "shared" / "eval")),
-    )
+    add_eval_dir(parser)
     options = parser.parse_args()
     results: dict[str, Any] = {}
     ratios: dict[str, float] = {}

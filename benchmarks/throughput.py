@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.commits import checkout
-from benchmarks.report import write_results
+from benchmarks.report import add_eval_dir, write_results
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -124,11 +124,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--only", choices=("workers", "story"))
     parser.add_argument("--against", help="a commit whose 500-article brief is the baseline")
-    parser.add_argument(
-        "--eval-dir",
-        type=Path,
-        default=Path(os.environ.get("NEWSWEAVE_EVAL_DATA", ROOT.parent / "shared" / "eval")),
-    )
+    add_eval_dir(parser)
     options = parser.parse_args()
     if not (options.eval_dir / "clustering").is_dir():
         sys.exit(f"no evaluation data in {options.eval_dir}; set NEWSWEAVE_EVAL_DATA")

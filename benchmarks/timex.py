@@ -16,14 +16,13 @@ Writes benchmarks/results/timex.json.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.report import write_results
+from benchmarks.report import add_eval_dir, write_results
 from benchmarks.scoring.timex import (
     Timex,
     TimexDocument,
@@ -65,8 +64,7 @@ def run_dateparser(documents: list[TimexDocument]) -> tuple[list[list[Timex]], l
 def main() -> int:
     """Run both systems, print the table, write the results file."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    default = os.environ.get("NEWSWEAVE_EVAL_DATA", str(ROOT.parent / "shared" / "eval"))
-    parser.add_argument("--eval-dir", type=Path, default=Path(default))
+    add_eval_dir(parser)
     parser.add_argument("--limit", type=int, default=None, help="score only the first N documents")
     args = parser.parse_args()
     if not (args.eval_dir / "timex" / "tbaq_timex.jsonl").is_file():
