@@ -22,6 +22,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from newsweave.analyze.nlp import Embedder
+from newsweave.analyze.wordtable import WORD_BATCH
 from newsweave.config import Settings
 from newsweave.models import Claim, ClaimConflict, Span
 from newsweave.story.conflicts import Statement, find_conflicts
@@ -34,8 +35,6 @@ if TYPE_CHECKING:
 
 # Pairs less similar than this are scored on exact words: too far apart to be one claim.
 _SOFT_COSINE = 0.45
-# Words are a few tokens each: large batches waste almost nothing on padding.
-_WORD_BATCH = 256
 # Word vectors at least this similar count as a soft match; below, words are unrelated.
 _WORD_MATCH = 0.6
 _STATUS_ORDER = {"contradicted": 0, "corroborated": 1, "single-source": 2}
@@ -82,7 +81,7 @@ class _Scorer:
         missing = sorted(set(terms) - self._row.keys())
         if not missing:
             return
-        vectors = self._embedder.encode(missing, _WORD_BATCH)
+        vectors = self._embedder.encode(missing, WORD_BATCH)
         size = len(self._row)
         if size + len(missing) > len(self._table):
             rows = max(2 * len(self._table), size + len(missing))
