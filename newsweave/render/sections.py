@@ -81,7 +81,7 @@ def describe(article: Article) -> str:
 
 
 def support(brief: Brief, articles: Sequence[str]) -> str:
-    """How many sources say something: "1 source", "3 sources", "3 articles, 2 independent".
+    """How many sources say something: "1 source", "3 articles, 2 independent sources".
 
     Copies of one text, and articles of one outlet, count once (Brief.origins).
     """
