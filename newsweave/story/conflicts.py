@@ -34,9 +34,20 @@ _NAME_KINDS = {
 }
 _NEGATIONS = re.compile(
     r"\b(?:not|never|no longer|none|neither|nor|without|refused|refuses|refuse|denied|denies|"
-    r"deny|declined|declines|failed|fails)\b|n't\b|\bno\b(?!\.?\s*\d)",  # not "No. 2"
+    r"deny|declined|declines|failed|fails|short of|suspend|suspends|suspended|suspending|"
+    r"halt|halts|halted|halting|stop|stops|stopped|stopping|cancel|cancels|cancelled|canceled|"
+    r"cancelling|canceling|abandon|abandons|abandoned|abandoning|freeze|freezes|froze|"
+    r"freezing)\b|n't\b|\bno\b(?!\.?\s*\d)",  # not "No. 2"
     re.IGNORECASE,
 )
+# Words after a negation cue that it governs ("did not initially comment").
+_NEGATION_REACH = 2
+# Words between a cue and what it negates ("refused to rule out", "has not been found").
+_PASS_OVER = frozenset({"to", "be", "been", "being", "yet", "even", "ever", "also", "so"})
+_CLAUSE_END = re.compile(r"[,.;:!?\"“”()—–]")
+# A word is asserted only outside any part holding a cue; commas do not end the part, as they
+# separate the items a cue governs ("no obstruction, collusion").
+_SENTENCE_PART = re.compile(r"[.;:!?\"“”()—–]")
 # Units of measure, by what they measure: two amounts in different units are not compared (a
 # "630-nautical-mile" flight is the "1,160-kilometer" one), nor are a length and an area.
 _UNITS = {
@@ -94,6 +105,49 @@ _OPPOSITES = {
     ]
 }
 _DIMENSIONS = {"wide", "long", "high", "deep", "tall", "thick", "square"}
+# Nouns a number after them names rather than counts ("district 7", "Flight 370", "Article 5").
+# Not ranks of one thing ("Category 3", "level 4"): two of those for one storm do contradict.
+_LABEL_NOUNS = frozenset(
+    {
+        "district",
+        "route",
+        "flight",
+        "article",
+        "section",
+        "chapter",
+        "number",
+        "no",
+        "room",
+        "gate",
+        "line",
+        "highway",
+        "interstate",
+        "page",
+        "row",
+        "zone",
+        "ward",
+        "precinct",
+        "unit",
+        "building",
+        "block",
+        "apartment",
+        "exit",
+        "pier",
+        "terminal",
+        "platform",
+        "seat",
+        "channel",
+        "resolution",
+        "amendment",
+        "bill",
+        "proposition",
+        "episode",
+        "volume",
+        "verse",
+        "track",
+        "lane",
+    }
+)
 _VAGUE = {
     "more than": ">",
     "over": ">",
@@ -178,6 +232,7 @@ class _Number:
     text: str
     context: frozenset[str]
     unit: str  # the unit written right after the number ("mile", "kilometer"), or ""
+    names_a_thing: bool = False  # a label after its noun ("district 7"), not an amount
 
 
 def _numbers(text: str, dates: Sequence[tuple[str, str]]) -> list[_Number]:
@@ -192,7 +247,12 @@ def _numbers(text: str, dates: Sequence[tuple[str, str]]) -> list[_Number]:
         value = float(digits) * _SCALES.get((match.group("scale") or "").lower(), 1.0)
         before = [w.lower() for w in _WORD.findall(text[: match.start()])][-1:]
         after = [w.lower() for w in _WORD.findall(text[match.end() :])][:2]
+        # What is counted, not how: a unit is compared on its own (below), and two amounts in
+        # kilometres are not one amount because both are in kilometres.
         context = {w.rstrip("s") for w in before + after if w not in _STOP}
+        # Unless the unit is all there is to say what is counted ("about 2,750 tons").
+        counted = {w for w in context if w.split("-")[0] not in _UNITS and w not in _UNITS}
+        context = counted or context
         if match.group("currency"):
             context.add(match.group("currency"))
         if (match.group("scale") or "").lower() in ("%", "percent"):
@@ -205,8 +265,14 @@ def _numbers(text: str, dates: Sequence[tuple[str, str]]) -> list[_Number]:
         unit = parts[0].rstrip("s") if parts[0].rstrip("s") in _UNITS else ""
         if unit and parts[-1] in _DIMENSIONS:
             unit += "-" + parts[-1]
-        found.append(_Number(value, vague, match.group(0).strip(), frozenset(context), unit))
+        label = bool(before) and before[0] in _LABEL_NOUNS and not match.group("currency")
+        found.append(_Number(value, vague, match.group(0).strip(), frozenset(context), unit, label))
     return found
+
+
+def numbers(text: str) -> list[float]:
+    """The values of the counts and amounts written in a sentence ("1,500" -> 1500.0)."""
+    return [number.value for number in _numbers(text, ())]
 
 
 def _significant(text: str) -> int:
@@ -246,6 +312,8 @@ def _number_conflicts(a: Statement, b: Statement) -> list[Conflict]:
     for first in _numbers(a.text, a.dates):
         if any(other.value == first.value for other in theirs):
             continue  # the same amount is there, perhaps counting something else
+        if first.names_a_thing:
+            continue  # "district 7", "Flight 370": another thing, not another count
         # Amounts in different units, or one with a unit and one without, measure different
         # things or the same thing converted; neither is a contradiction a reader can trust.
         same_thing = [n for n in theirs if n.context & first.context and n.unit == first.unit]
@@ -282,7 +350,7 @@ def _dice(first: set[str], second: set[str]) -> float:
     return 2 * len(first & second) / (len(first) + len(second)) if first or second else 0.0
 
 
-def _name_key(text: str) -> set[str]:
+def name_key(text: str) -> set[str]:
     """Name tokens for matching ("Zamir Kabulov" -> {"zamir", "kabulov"}); "Russian" ~ "Russia".
 
     The initials are a token too, so an acronym matches its long name ("CPP" for "Cambodian
@@ -300,11 +368,11 @@ def _name_key(text: str) -> set[str]:
 
 def _name_conflicts(a: Statement, b: Statement) -> list[Conflict]:
     def unmatched(mine: Statement, theirs: Statement) -> list[tuple[str, str]]:
-        keys = [_name_key(text) for _, text in theirs.names]
+        keys = [name_key(text) for _, text in theirs.names]
         return [
             (_NAME_KINDS[label], text)
             for label, text in mine.names
-            if label in _NAME_KINDS and not any(_name_key(text) & key for key in keys)
+            if label in _NAME_KINDS and not any(name_key(text) & key for key in keys)
         ]
 
     only_a, only_b = unmatched(a, b), unmatched(b, a)
@@ -322,17 +390,68 @@ def _name_conflicts(a: Statement, b: Statement) -> list[Conflict]:
     ][:1]
 
 
+def _word_key(word: str) -> str:
+    """A crude stem for matching words across sentences ("ruled" ~ "rule", "controls")."""
+    word = word.lower()
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            break
+    return word.removesuffix("e")[:5]
+
+
+def _negated_words(text: str) -> set[str]:
+    """Keys of the content words a negation cue governs.
+
+    The next _NEGATION_REACH words, within the cue's clause: "NO OBSTRUCTION, Trump wrote"
+    does not negate "wrote".
+    """
+    found = set()
+    for cue in _NEGATIONS.finditer(text):
+        clause = _CLAUSE_END.split(text[cue.end() :], maxsplit=1)[0]
+        words = [w for w in _WORD.findall(clause) if w.lower() not in _PASS_OVER]
+        following = words[:_NEGATION_REACH]
+        found |= {_word_key(w) for w in following if w.lower() not in _STOP and len(w) > 3}
+    return found
+
+
+def _asserted_words(text: str) -> set[str]:
+    """Keys of the content words in clauses that hold no negation cue at all."""
+    return {
+        _word_key(w)
+        for clause in _SENTENCE_PART.split(text)
+        if not _NEGATIONS.search(clause)
+        for w in _WORD.findall(clause)
+        if w.lower() not in _STOP and len(w) > 3
+    }
+
+
 def _negation_conflicts(a: Statement, b: Statement) -> list[Conflict]:
+    """A word one sentence negates and the other asserts, the rest being alike.
+
+    Scoped to the words a cue governs, not the parity of cues in the sentence: "show NO
+    COLLUSION and NO OBSTRUCTION" agrees with "show no obstruction, collusion", and "did not
+    comment, then confirmed the meeting" does not deny "confirmed the meeting". The other
+    sentence must assert the word in a clause free of negation: "did not immediately respond to
+    requests" does not affirm the "request" that "did not respond to a request" negates.
+    """
     if _dice(set(a.terms), set(b.terms)) < SAME_REST:
         return []
-    negated_a = len(_NEGATIONS.findall(a.text)) % 2
-    negated_b = len(_NEGATIONS.findall(b.text)) % 2
-    if negated_a != negated_b:
-        cue = _NEGATIONS.search(a.text if negated_a else b.text)
-        said = cue.group(0) if cue else "not"
-        return [
-            Conflict("negation", "affirms" if negated_b else said, "affirms" if negated_a else said)
-        ]
+    negated_a, negated_b = _negated_words(a.text), _negated_words(b.text)
+    for mine, theirs, other_text, flip in (
+        (negated_a, negated_b, b.text, False),
+        (negated_b, negated_a, a.text, True),
+    ):
+        denied = (mine - theirs) & _asserted_words(other_text)
+        if denied:
+            source = b.text if flip else a.text
+            cue = _NEGATIONS.search(source)
+            said = cue.group(0) if cue else "not"
+            return [
+                Conflict("negation", "affirms", said)
+                if flip
+                else Conflict("negation", said, "affirms")
+            ]
     for first in set(a.terms) - set(b.terms):
         for second in set(b.terms) - set(a.terms):
             # "willing" / "unwilling", "able" / "unable": a prefix that negates.

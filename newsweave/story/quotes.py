@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from newsweave.models import Annotation, CitedQuote, Quote
 from newsweave.story.actors import ActorIndex
+from newsweave.story.conflicts import numbers
 
 # Two reports of one quote share this share of their words, in order.
 _SAME_QUOTE_RATIO = 0.8
@@ -31,10 +32,15 @@ def _same_statement(first: str, second: str) -> bool:
     """Whether two quotes are one statement reported twice.
 
     Small differences in wording or punctuation aside: most words in the same order, or one
-    contained in the other.
+    contained in the other, and no number that the other contradicts.
     """
     a, b = _words(first), _words(second)
     if not a or not b:
+        return False
+    # "The quake killed 231 people" is not "The quake killed 612 people", however alike; a
+    # shorter report may leave a number out.
+    counts_a, counts_b = set(numbers(first)), set(numbers(second))
+    if not (counts_a <= counts_b or counts_b <= counts_a):
         return False
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     matched = sum(block.size for block in matcher.get_matching_blocks())
