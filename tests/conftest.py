@@ -20,6 +20,8 @@ from newsweave import (
     read_articles,
     weave_brief,
 )
+from newsweave.story.alignment import Alignment, align_story
+from newsweave.story.index import StoryIndex
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "russia-taliban"
@@ -73,3 +75,8 @@ def eval_dir() -> Path:
     if not path.is_dir():
         pytest.skip(f"evaluation data not found at {path} (set NEWSWEAVE_EVAL_DATA)")
     return path
+
+
+def aligned(index: StoryIndex, settings: Settings) -> Alignment:
+    """The alignment of a (hand-built) story with this process's models."""
+    return align_story(index, settings, MODELS)

@@ -68,7 +68,7 @@ def test_brief_from_annotations_is_the_brief_from_files(example_file: Path) -> N
 def test_settings_reach_the_brief_from_annotations(example_file: Path) -> None:
     short = run(
         "brief", "-q", "--format", "json", "--annotations", str(example_file),
-        "--set", "summary_words=40", "--set", "claim_score=0.85",
+        "--set", "summary_words=40", "--set", "pair_threshold=0.9",
     )  # fmt: skip
     assert short.returncode == 0, short.stderr
     summary = json.loads(short.stdout)["summary"]

@@ -89,7 +89,11 @@ def test_a_copy_does_not_corroborate(example_articles: list[Article]) -> None:
     markdown = render_markdown(brief)
     assert "(2 articles, 1 independent source)" in markdown
     assert "count as one source" in markdown and "count as one source" in render_html(brief)
-    # With the second outlet's own article, claims both make are corroborated again.
-    three = weave(annotate([original, copy, example_articles[1]]))
+    # An outlet's own article that quotes one of the wire's sentences word for word corroborates
+    # that sentence: two independent origins.
+    quoted = original.text.split("\n\n")[1]
+    own = replace(example_articles[1], text=example_articles[1].text + "\n\n" + quoted)
+    three = weave(annotate([original, copy, own]))
     assert len(three.origins) == 2
-    assert any(claim.status == "corroborated" for claim in three.claims)
+    agreed = [claim for claim in three.claims if claim.status == "corroborated"]
+    assert agreed and all(claim.text in quoted for claim in agreed)

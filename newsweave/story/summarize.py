@@ -3,12 +3,14 @@
 Every summarizer has the same contract: `(StoryIndex, Settings, candidates) -> chosen sentence
 indices`, choosing among the candidates (sentences that can stand alone) within the budget; and
 `SUMMARIZERS` maps names to them. `summarize_story` then orders the choice for reading and attaches
-to each sentence the Spans of every article that says the same (support.py).
+to each sentence the Spans of every article that states the same fact: the other sentences of
+its group in the story's alignment (alignment.py), the same sources its claim shows. The support
+rule (support.py) only ranks and deduplicates candidates; the brief never asserts it.
 
 - "concepts" (default): concept coverage after Gillick & Favre (2009). Greedily add the sentence
   that covers the most not-yet-covered concept weight per word (concepts.py: stemmed bigrams and
   words, weighted by how many articles report them and how early). Covered concepts count once,
-  so a fact repeated across outlets is chosen once; it then cites every outlet (support.py).
+  so a fact repeated across outlets is chosen once; it then cites every outlet that states it.
 - "centroid": closest to the story's mean embedding first (Radev et al. 2004), without repeats.
 - "lead": the first sentences of each article in turn, a strong news baseline.
 
@@ -29,6 +31,7 @@ from collections.abc import Callable, Sequence
 from newsweave.config import Settings
 from newsweave.models import SummarySentence
 from newsweave.read.boilerplate import count_words
+from newsweave.story.alignment import Alignment
 from newsweave.story.concepts import Concept, concept_weights, covered_weight, sentence_concepts
 from newsweave.story.index import StoryIndex
 from newsweave.story.support import find_support, says_the_same
@@ -295,12 +298,16 @@ def choose_sentences(index: StoryIndex, settings: Settings) -> list[int]:
     return chosen
 
 
-def summarize_story(index: StoryIndex, settings: Settings) -> tuple[SummarySentence, ...]:
+def summarize_story(
+    index: StoryIndex, settings: Settings, alignment: Alignment
+) -> tuple[SummarySentence, ...]:
     """Summarize a story's annotated articles into cited sentences.
 
     Args:
         index: The story's sentence index (`story.index.build_index`).
         settings: The summarizer, the budget and the support thresholds.
+        alignment: The story's alignment: a sentence cites the other sentences of its group,
+            exactly the sources its claim lists.
 
     Returns:
         The summary sentences in reading order; each one's `sources` start with its own Span,
@@ -310,7 +317,7 @@ def summarize_story(index: StoryIndex, settings: Settings) -> tuple[SummarySente
     summary = []
     for i in reading_order(index, chosen):
         sentence = index.sentences[i]
-        supporters = find_support(index, i, settings)
+        supporters = alignment.partners(i)
         spans = (sentence.span, *(index.sentences[j].span for j in supporters))
         summary.append(SummarySentence(sentence.span.text, spans))
     return tuple(summary)

@@ -5,9 +5,10 @@ back in 2003"), dated by the time expression's TIMEX3 value (timex.py). Only cal
 are placed: durations, sets, "now"/"recently", and relative dates of an article without a
 publication date ("XXXX-WXX-1") are not, and the brief lists such articles instead of guessing.
 A sentence with two dates ("put on the list in 2003 ... talks since 2018") is an event at each.
-Two articles report the same event when they give the same date in sentences close in meaning
-(`event_similarity`); the event then cites both. Events are ordered by the start of their date,
-a coarser date before the finer ones it contains (the year 2021 before July 2021).
+Two articles report the same event when they give the same date in sentences the story's
+alignment (alignment.py) holds as one statement; the event then cites both, as the claim does.
+Events are ordered by the start of their date, a coarser date before the finer ones it contains
+(the year 2021 before July 2021).
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from newsweave.config import Settings
 from newsweave.models import Annotation, Event, Span
+from newsweave.story.alignment import Alignment
+from newsweave.story.index import StoryIndex
 
 _PRECISIONS = [
     (re.compile(r"\d{4}/\d{4}"), "years"),
@@ -96,22 +98,22 @@ class _Dated:
     row: int
 
 
-def build_timeline(annotations: Sequence[Annotation], settings: Settings) -> tuple[Event, ...]:
+def build_timeline(index: StoryIndex, alignment: Alignment) -> tuple[Event, ...]:
     """The dated events of a story, merged across articles and ordered by date.
 
     Args:
-        annotations: The story's annotated articles (with `times`), in citation order.
-        settings: `event_similarity`, the cosine from which two articles' sentences with the
-            same date are one event.
+        index: The story's sentence index (its annotations carry the `times`).
+        alignment: The story's alignment: sentences of two articles with the same date are one
+            event when it aligns them.
 
     Returns:
         Events, earliest first; each cites every sentence that reports it.
     """
-    dated = _dated_sentences(annotations)
+    dated = _dated_sentences(index.annotations)
     groups: list[list[_Dated]] = []
     for item in dated:
         for group in groups:
-            if _same_event(annotations, group, item, settings):
+            if _same_event(index, alignment, group, item):
                 group.append(item)
                 break
         else:
@@ -153,23 +155,20 @@ def _plausible(value: str) -> bool:
     return True
 
 
-def _same_event(
-    annotations: Sequence[Annotation], group: list[_Dated], item: _Dated, settings: Settings
-) -> bool:
+def _same_event(index: StoryIndex, alignment: Alignment, group: list[_Dated], item: _Dated) -> bool:
     """Whether a dated sentence reports the event of a group.
 
     It must give the same date, and be the very sentence of a member or a sentence of another
-    article close in meaning to one.
+    article aligned with one.
     """
     if group[0].value != item.value:
         return False
+    sentence = index.article_sentences[item.article][item.row]
     for member in group:
         if member.sentence == item.sentence:
             return True
         if member.article == item.article:
             continue
-        first = annotations[member.article].embeddings[member.row]
-        second = annotations[item.article].embeddings[item.row]
-        if float(first @ second) >= settings.event_similarity:
+        if index.article_sentences[member.article][member.row] in alignment.partners(sentence):
             return True
     return False

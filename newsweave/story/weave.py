@@ -2,7 +2,9 @@
 
 Everything here works on annotations alone: nothing is parsed again, and a stored story can be
 woven again with other settings in a fraction of the time its annotation took. The story index
-(story/index.py) is built once and shared by the summary, its citations and the claims.
+(story/index.py) is built once, and the alignment of statements across articles
+(story/alignment.py) once from it: the summary's citations, the claims and the timeline's
+sources all read that one alignment.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from newsweave.config import Settings
 from newsweave.errors import NoArticlesError
 from newsweave.models import Annotation, Brief
 from newsweave.story.actors import identify_actors, relate_actors
-from newsweave.story.claims import align_claims
+from newsweave.story.alignment import align_story
+from newsweave.story.claims import claims_of
 from newsweave.story.index import StoryIndex, build_index
 from newsweave.story.quotes import cite_quotes
 from newsweave.story.summarize import summarize_story
@@ -48,10 +51,10 @@ def weave_brief(
     Args:
         annotations: The story's annotated articles, in the order their citations are numbered.
         settings: Summary budget, summarizer and thresholds; defaults to `Settings()`.
-        models: The models of this process; only its word vectors are used (for the claims:
-            the installed word table, the embedder for words outside it, loaded only then).
+        models: The models of this process; only its word vectors (the installed word table,
+            the embedder for words outside it, loaded only then) and its pair model are used.
             Made from `settings` when None.
-        on_stage: Called with the name of each stage as it starts ("summary", "claims"), for
+        on_stage: Called with the name of each stage as it starts ("alignment", "summary"), for
             progress on large stories.
 
     Returns:
@@ -71,16 +74,17 @@ def weave_brief(
     stage = on_stage or (lambda _name: None)
     stage("story index")
     index = build_index(annotations, settings.neighbour_articles)
+    stage("alignment")
+    alignment = align_story(index, settings, models)
     stage("summary")
-    summary = summarize_story(index, settings)
+    summary = summarize_story(index, settings, alignment)
     stage("quotes and actors")
     actors = identify_actors(annotations)
     quotes = cite_quotes(annotations, actors)
     relations = relate_actors(annotations, actors)
     stage("timeline")
-    timeline = build_timeline(annotations, settings)
-    stage("claims")
-    claims = align_claims(index, settings, models.word_vectors)
+    timeline = build_timeline(index, alignment)
+    claims = claims_of(index, alignment)
     return Brief(
         title=choose_title(index),
         articles=tuple(annotation.article for annotation in annotations),
