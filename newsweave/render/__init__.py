@@ -28,6 +28,7 @@ from newsweave.render.sections import (
     conflict_lines,
     group_quotes,
     undated_note,
+    update_lines,
 )
 
 FORMATS = ("markdown", "json", "html")
@@ -68,4 +69,5 @@ __all__ = [
     "render_json",
     "render_markdown",
     "undated_note",
+    "update_lines",
 ]

@@ -28,6 +28,7 @@ from newsweave.render.sections import (
     quote_line,
     support,
     undated_note,
+    update_lines,
 )
 
 
@@ -154,6 +155,7 @@ def render_html(brief: Brief) -> str:
                 "claim": claim,
                 "numbers": cited_numbers(brief, claim.sources),
                 "support": support(brief, claim.articles),
+                "updates": update_lines(brief, claim),
             }
             for claim in agreeing(brief)
         ],
@@ -161,6 +163,7 @@ def render_html(brief: Brief) -> str:
         differing=[
             {
                 "lines": conflict_lines(brief, claim),
+                "updates": update_lines(brief, claim),
                 "sources": [
                     {"number": number[span.article], "text": span.text}
                     for span in conflict_sources(claim)

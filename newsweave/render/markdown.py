@@ -29,6 +29,7 @@ from newsweave.render.sections import (
     quote_line,
     support,
     undated_note,
+    update_lines,
 )
 
 # Characters that start inline markup anywhere in a line: emphasis, code, links and images
@@ -184,6 +185,7 @@ def _markdown_claims(brief: Brief) -> list[str]:
     for claim in shown:
         cites = _cites(cited_numbers(brief, claim.sources))
         lines.append(f"- {_md(claim.text)} {cites} ({support(brief, claim.articles)})")
+        lines += [f"  - {_md(line)}" for line in update_lines(brief, claim)]
     lines += [
         "",
         f"_{counts['corroborated']} corroborated, {counts['single-source']} single-source, "
@@ -199,4 +201,5 @@ def _markdown_claims(brief: Brief) -> list[str]:
         lines.append(f"- {'; '.join(_md(line) for line in conflict_lines(brief, claim))}")
         for source in conflict_sources(claim):
             lines.append(f"  - [{cited_numbers(brief, (source,))[0]}] {_md(source.text)}")
+        lines += [f"  - {_md(line)}" for line in update_lines(brief, claim)]
     return lines

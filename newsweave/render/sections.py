@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from newsweave.models import Article, Brief, CitedQuote, Claim, Span, SummarySentence
+from newsweave.models import UPDATE, Article, Brief, CitedQuote, Claim, Span, SummarySentence
 
 NO_SUMMARY = "No summary: no sentence of these articles is long enough or fits the budget."
 UNKNOWN_SPEAKER = "Speaker not named"
@@ -118,7 +118,11 @@ def undated_note(brief: Brief) -> str | None:
 
 
 def agreeing(brief: Brief) -> list[Claim]:
-    """The corroborated claims shown in the brief: most sources first, at most SHOWN_CLAIMS."""
+    """The corroborated claims shown in the brief: most sources first, at most SHOWN_CLAIMS.
+
+    A claim whose only differences are updates (a later count) is corroborated, and shown here
+    with its update lines.
+    """
     return [c for c in brief.claims if c.status == "corroborated"][:SHOWN_CLAIMS]
 
 
@@ -134,12 +138,32 @@ def conflict_lines(brief: Brief, claim: Claim) -> list[str]:
         f"{c.kind}: [{number[c.sources[0].article]}] “{c.this}” vs "
         f"[{number[c.sources[1].article]}] “{c.other}”"
         for c in claim.conflicts
+        if c.kind != UPDATE
     ]
 
 
 def conflict_sources(claim: Claim) -> list[Span]:
     """The sentences on either side of a claim's conflicts, in order, without repeats."""
-    return list(dict.fromkeys(s for c in claim.conflicts for s in c.sources))
+    return list(dict.fromkeys(s for c in claim.conflicts if c.kind != UPDATE for s in c.sources))
+
+
+def update_lines(brief: Brief, claim: Claim) -> list[str]:
+    """One line per update of a claim: the earlier figure, its date, the later one, its date.
+
+    "Updated: [1] 231 (1998-10-16) → [3] about 6,100 (1998-10-18)": a later count of the same
+    thing, not a contradiction (story/claims.py).
+    """
+    number = article_numbers(brief)
+    published = {article.id: article.published or "undated" for article in brief.articles}
+    lines = []
+    for c in claim.conflicts:
+        if c.kind == UPDATE:
+            earlier, later = c.sources
+            lines.append(
+                f"Updated: [{number[earlier.article]}] “{c.this}” ({published[earlier.article]})"
+                f" → [{number[later.article]}] “{c.other}” ({published[later.article]})"
+            )
+    return lines
 
 
 def is_web_link(url: str | None) -> bool:
