@@ -28,13 +28,11 @@ from benchmarks.scoring.claims import (
     CONFLICT_LABELS,
     LABELS,
     PAIR_LABELS,
-    TRAINING_LABELS,
     WIDER_ALLSIDES_STORIES,
     WIDER_DUC_CLUSTERS,
     annotate_story,
     load_labels,
     load_stories,
-    load_training_stories,
     sentence_key,
 )
 from newsweave import Models, Settings
@@ -171,68 +169,6 @@ def conflict_pool(index: StoryIndex, models: Models, min_words: int) -> list[tup
     return found
 
 
-TRAINING_PAIRS_PER_STORY = 60
-
-
-def write_training_pool(eval_dir: Path, out: Path) -> None:
-    """Pairs of ECB+ events to label for training: mutual closest pairs of cosine >= 0.5.
-
-    The population the alignment decides on: each pair is the other's closest sentence in its
-    article. Up to TRAINING_PAIRS_PER_STORY per event, drawn at random.
-    """
-    import numpy as np
-
-    settings = Settings()
-    models = Models(settings)
-    out.mkdir(parents=True, exist_ok=True)
-    rng = random.Random(7)
-    with (out / "pool.jsonl").open("w") as pool_file, (out / "keys.jsonl").open("w") as keys:
-        for story in load_training_stories(eval_dir):
-            annotations = annotate_story(story, models, settings)
-            index = build_index(annotations, settings.neighbour_articles)
-            similarity = index.embeddings @ index.embeddings.T
-            statements = {
-                i
-                for i, s in enumerate(index.sentences)
-                if len(s.span.text.split()) >= settings.claim_min_words
-            }
-            best = {}
-            for i in statements:
-                for article, rows in enumerate(index.article_sentences):
-                    if article != index.article_of[i] and len(rows):
-                        row = similarity[i, rows.start : rows.stop]
-                        best[i, article] = rows[int(np.argmax(row))]
-            mutual = sorted(
-                {
-                    (i, j)
-                    for (i, _article), j in best.items()
-                    if i < j
-                    and j in statements
-                    and similarity[i, j] >= 0.5
-                    and best.get((j, index.article_of[i])) == i
-                }
-            )
-            chosen = rng.sample(mutual, min(TRAINING_PAIRS_PER_STORY, len(mutual)))
-            for k, (i, j) in enumerate(sorted(chosen)):
-                item_id = f"{story.id}#t{k}"
-                item = {"id": item_id, "story": story.id, **_sides(index, annotations, i, j)}
-                pool_file.write(json.dumps(item) + "\n")
-                keys.write(
-                    json.dumps(
-                        {
-                            "id": item_id,
-                            "story": story.id,
-                            "a": sentence_key(index, i),
-                            "b": sentence_key(index, j),
-                            "why": ["training"],
-                            "cosine": round(float(similarity[i, j]), 3),
-                        }
-                    )
-                    + "\n"
-                )
-            print(f"{story.id}: {len(chosen)} of {len(mutual)} pairs")
-
-
 def merge(folder: Path, target: Path = LABELS) -> None:
     """Write a labels file: each pool pair's keys (no text) with its label."""
     decided: dict[str, str] = {}
@@ -309,22 +245,13 @@ def main() -> None:
         help="join OUT/keys.jsonl with the labellers' OUT/labels*.jsonl into the labels file",
     )
     parser.add_argument(
-        "--training", action="store_true", help="pool (or merge) ECB+ pairs to train on"
-    )
-    parser.add_argument(
         "--conflicts",
         action="store_true",
         help="pool (or merge) pairs with a difference conflicts.py finds, over more stories",
     )
     args = parser.parse_args()
     if args.merge:
-        target = LABELS
-        if args.conflicts or args.training:
-            target = CONFLICT_LABELS if args.conflicts else TRAINING_LABELS
-        merge(args.out, target)
-        return
-    if args.training:
-        write_training_pool(args.eval_dir, args.out)
+        merge(args.out, CONFLICT_LABELS if args.conflicts else LABELS)
         return
     if args.conflicts:
         write_conflict_pool(args.eval_dir, args.out)

@@ -1,10 +1,10 @@
 """Train the pair model (newsweave/story/pairs.py) on labelled pairs; say how it generalises.
 
-The labels are the ECB+ training pairs, benchmarks/labels/claims_train_ecbplus.jsonl
-(docs/labelling.md; ECB+ is CC BY 3.0): a pair is positive when labelled `same`, negative
-otherwise. The development stories (claims_dev.jsonl) are not trained on: benchmarks/claims.py
-scores the shipped model on them, stories it never saw. `--dev` also prints how a model fitted
-on the development labels themselves would do under leave-one-story-out, for comparison.
+The labels are the claims development set, benchmarks/labels/claims_dev.jsonl
+(docs/labelling.md): a pair is positive when labelled `same`, negative otherwise. The model
+holds eight weights, a bias and a threshold, no text. As it is fitted on the stories the claims
+benchmark scores, that benchmark's newsweave column refits it without each story in turn
+(benchmarks/claims.py), and the figures to quote are those.
 The model is a logistic regression over the FEATURES of pairs.py, fitted by iteratively
 reweighted least squares with a small L2 penalty (NumPy only: a dozen weights need no learning
 library). Its threshold is chosen by leave-one-story-out cross-
@@ -29,11 +29,9 @@ from typing import Any
 from benchmarks.report import add_eval_dir
 from benchmarks.scoring.claims import (
     LABELS,
-    TRAINING_LABELS,
     annotate_story,
     load_labels,
     load_stories,
-    load_training_stories,
     resolve,
 )
 from newsweave import Models, Settings
@@ -90,7 +88,7 @@ def threshold_for(probabilities: Any, y: Any, target: float) -> tuple[float, flo
     return best
 
 
-def collect(eval_dir: Path, path: Path = TRAINING_LABELS) -> tuple[Any, Any, list[str]]:
+def collect(eval_dir: Path, path: Path = LABELS) -> tuple[Any, Any, list[str]]:
     """Features, labels (1 for `same`) and story of every labelled pair of a labels file."""
     import numpy as np
 
@@ -100,8 +98,7 @@ def collect(eval_dir: Path, path: Path = TRAINING_LABELS) -> tuple[Any, Any, lis
     for label in load_labels(path):
         by_story[label.story].append(label)
     rows, targets, stories = [], [], []
-    stories_of = load_training_stories if path == TRAINING_LABELS else load_stories
-    for story in stories_of(eval_dir):
+    for story in load_stories(eval_dir):
         if story.id not in by_story:
             continue
         annotations = annotate_story(story, models, settings)
@@ -138,14 +135,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     add_eval_dir(parser)
     parser.add_argument("--write", action="store_true", help=f"write {MODEL.relative_to(ROOT)}")
-    parser.add_argument(
-        "--dev",
-        action="store_true",
-        help="fit on the development labels instead (to compare; never shipped: the claims "
-        "benchmark would then score the model on its own training pairs)",
-    )
     args = parser.parse_args()
-    labels = LABELS if args.dev else TRAINING_LABELS
+    labels = LABELS
     x, y, stories = collect(args.eval_dir, labels)
     print(f"{len(y)} labelled pairs, {int(y.sum())} same, {len(set(stories))} stories")
     model, figures = train(x, y, stories)

@@ -10,9 +10,9 @@ number, date or polarity is not weighed but checked (conflicts.py): it makes the
 contradiction to report, never the same fact.
 
 The model is a logistic regression over the features, trained by
-`benchmarks/train_pair_model.py` on sentence pairs of ECB+ events labelled by the project
-(docs/labelling.md), and shipped as `pair_model.json` beside this module: a dozen weights, no
-text, nothing fetched. No offline NLI or paraphrase model comes in a pinned PyPI package
+`benchmarks/train_pair_model.py` on the project's labelled sentence pairs (docs/labelling.md),
+and shipped as `pair_model.json` beside this module: a dozen numbers, no text, nothing fetched.
+No offline NLI or paraphrase model comes in a pinned PyPI package
 (../shared/eval/pairs/NOTES.md); a MiniLM cross-encoder fine-tuned here on the labelled pairs
 was tried and generalised worse to unseen stories than these features (docs/evaluation.md).
 """
