@@ -5,7 +5,8 @@ groups sentences that name the same people but state different facts. The model 
 evidence a careful reader uses: closeness in meaning, shared content words (exact and of like
 meaning, IDF-weighted so that topic words count little), how much of the less covered sentence
 the other covers (a fact in a side clause is not the sentence's fact), whether the two name the
-same actors and give the same numbers, and whether each is the other's best match. A differing
+same actors, give the same numbers and quote the same speaker, and whether each is the other's
+best match. A differing
 number, date or polarity is not weighed but checked (conflicts.py): it makes the pair a
 contradiction to report, never the same fact.
 
@@ -51,6 +52,7 @@ FEATURES = (
     "mutual",
     "actors_unmatched",
     "number_shared",
+    "same_speaker",
 )
 # Differences that keep two near-identical sentences from being one fact. Names are left out: on
 # the labelled pairs a differing name marked 15 pairs, none of which contradicted (other words
@@ -127,6 +129,7 @@ class PairScorer:
         self._ordered = [sorted(terms) for terms in index.term_sets]
         self._statements: dict[int, Statement] = {}
         self._actors: dict[int, list[set[str]]] = {}
+        self._speakers: dict[int, list[set[str]]] = {}
         # Each word's vector is one row of a table that grows by doubling; a sentence keeps the
         # rows of its terms and their IDF weights. Stacking vectors per pair cost more than the
         # products themselves, and a stacked copy per sentence cost hundreds of MB in big stories.
@@ -228,6 +231,18 @@ class PairScorer:
             ]
         return self._actors[sentence]
 
+    def _speaker_keys(self, sentence: int) -> list[set[str]]:
+        """Name keys of the speakers the sentence's quotes are attributed to."""
+        if sentence not in self._speakers:
+            annotation = self.index.annotations[self.index.article_of[sentence]]
+            span = self.index.sentences[sentence].span
+            self._speakers[sentence] = [
+                name_key(quote.speaker)
+                for quote in annotation.quotes
+                if quote.speaker and span.start <= quote.span.start < span.end
+            ]
+        return self._speakers[sentence]
+
     def features(self, first: int, second: int) -> tuple[float, ...]:
         """The pair's values of FEATURES, in order."""
         index = self.index
@@ -250,6 +265,14 @@ class PairScorer:
             float(mutual),
             (actors - matched_a - matched_b) / actors if actors else 0.0,
             float(bool(set(numbers(a.text)) & set(numbers(b.text)))),
+            # The same speaker in both: one person's statement, reported twice (a role).
+            float(
+                any(
+                    mine & theirs
+                    for mine in self._speaker_keys(first)
+                    for theirs in self._speaker_keys(second)
+                )
+            ),
         )
 
     def conflicts(self, first: int, second: int) -> tuple[Conflict, ...]:
