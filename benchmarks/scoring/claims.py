@@ -26,7 +26,7 @@ from newsweave import Annotation, Models, Settings
 from newsweave.analyze.annotate import annotate_articles
 from newsweave.errors import NewsweaveError
 from newsweave.read.ingest import read_records
-from newsweave.story.index import StoryIndex, build_index
+from newsweave.story.index import StoryIndex
 
 LABELS = Path(__file__).resolve().parent.parent / "labels" / "claims_dev.jsonl"
 # Pairs of a wider set of stories on which conflicts.py finds a difference: what contradiction
@@ -172,8 +172,3 @@ def resolve(
         first, second = find_sentence(index, label.first), find_sentence(index, label.second)
         if first is not None and second is not None:
             yield (min(first, second), max(first, second)), label.label
-
-
-def build_story_index(annotations: Sequence[Annotation], settings: Settings) -> StoryIndex:
-    """The story index newsweave's brief builds for these articles."""
-    return build_index(annotations, settings.neighbour_articles)

@@ -1,4 +1,8 @@
-"""Which sentences of other articles say the same thing as a given sentence.
+"""Which sentences of other articles support a summary candidate: a ranking signal.
+
+The summarizer uses it to favour what several outlets report and to skip restatements; what a
+brief asserts (its citations, claims and timeline sources) comes from the alignment instead
+(alignment.py), measured on the labelled pairs of benchmarks/claims.py.
 
 Within one story every sentence is about the same topic, so embedding similarity alone rates
 "Russia and China fear the Taliban's victory" (0.76) above "the Taliban is protecting Russia's
