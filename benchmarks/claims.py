@@ -22,6 +22,7 @@ Scores, each only over the pairs that have a label (the share labelled is printe
 - corroboration recall: labelled `same` pairs of two independent origins that one claim holds;
 - single-source miss rate: statements drawn at random ("sample" pairs) that the system shows
   as single-source although a labelled pair says another origin states the same fact;
+  and the share of those statements the system calls uncertain (says neither);
 - contradiction precision and recall: conflict pairs labelled `contradicts`; recall over the
   labelled `contradicts` pairs; and how many reported conflicts are labelled `update`;
 - *wider*: the same for contradictions and updates over 46 stories (24 AllSides, 12 DUC, the
@@ -267,6 +268,7 @@ def score_story(
             tally.add("conflicts labelled update", "all", labels[pair] == "update")
     for i in sampled:
         status, members = claim_of.get(i, ("single-source", (i,)))
+        tally.add("uncertain (random statements)", "all", status == "uncertain")
         if status != "single-source":
             continue
         partners = [
@@ -283,6 +285,7 @@ METRICS = (
     "corroborated pair precision",
     "corroboration recall",
     "single-source miss rate",
+    "uncertain (random statements)",
     "contradiction precision",
     "contradiction recall",
     "conflicts labelled update",

@@ -65,6 +65,13 @@ class Settings:
         "as stating the same fact, for citations and claims; None for the threshold shipped "
         "with the model (chosen for precision 0.93 on held-out stories).",
     )
+    single_source_below: float = _setting(
+        0.2,
+        "Probability (0-1) under which every candidate sentence of another source must stay for "
+        "a statement to be called single-source; a statement with a closer candidate, not "
+        "aligned, is 'uncertain': the brief says neither that another source confirms it nor "
+        "that none does.",
+    )
     claim_min_words: int = _setting(
         5, "Sentences shorter than this are not claims (fragments such as 'Russia cannot.')."
     )
@@ -111,6 +118,7 @@ class Settings:
             "min_sentence_words": self.min_sentence_words >= 1,
             "max_sentence_words": self.max_sentence_words >= self.min_sentence_words,
             "pair_threshold": self.pair_threshold is None or 0.0 < self.pair_threshold < 1.0,
+            "single_source_below": 0.0 < self.single_source_below <= 1.0,
             "claim_min_words": self.claim_min_words >= 1,
             "neighbour_articles": self.neighbour_articles >= 1,
             "summarizer": self.summarizer in SUMMARIZER_NAMES,

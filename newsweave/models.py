@@ -25,8 +25,9 @@ SCHEMA_VERSION = 2
 
 # How an article's clean text separates its paragraphs.
 PARAGRAPH_BREAK = "\n\n"
-# How far sources agree on a claim: several outlets, one only, or differing on a fact.
-CLAIM_STATUSES = ("corroborated", "single-source", "contradicted")
+# How far sources agree on a claim: several outlets, one only, differing on a fact, or one
+# source and a possible but unconfirmed match in another (neither corroborated nor single-source).
+CLAIM_STATUSES = ("corroborated", "single-source", "contradicted", "uncertain")
 # Facts on which two reports of one claim can differ.
 CONFLICT_KINDS = ("number", "date", "name", "negation")
 # Kinds of quote: words in quotation marks as a whole statement, a quoted phrase inside the
@@ -375,7 +376,8 @@ class Claim(Noun):
 
     `sources` are the sentences that make it, one or more per article; `status` is
     corroborated (two or more outlets, or articles where the outlet is unknown), single-source,
-    or contradicted (reports differ on a fact, listed in `conflicts`).
+    contradicted (reports differ on a fact, listed in `conflicts`), or uncertain (one source, and
+    another source has a sentence that may state it, too weakly to say either).
     """
 
     text: str

@@ -130,6 +130,18 @@ def test_every_corroborated_claim_is_a_gold_agreement(dated_brief: dict[str, Any
         ), claim["text"]
 
 
+def test_a_near_paraphrase_is_uncertain_not_single_source(dated_brief: dict[str, Any]) -> None:
+    """Kabulov's hint, worded differently by the two outlets, is too weak to align (p 0.45) and
+    too strong to call single-source: the brief claims neither. The three other gold agreements
+    score under 0.2 and are still shown single-source (docs/evaluation.md counts such misses).
+    """
+    for needle in GOLD_AGREEMENTS[0]:
+        statuses = {
+            c["status"] for c in dated_brief["claims"] for s in c["sources"] if needle in s["text"]
+        }
+        assert statuses == {"uncertain"}, (needle, statuses)
+
+
 def test_single_source_examples_are_single_source(dated_brief: dict[str, Any]) -> None:
     def status_of(needle: str) -> str:
         claim = next(

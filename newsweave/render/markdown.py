@@ -189,7 +189,8 @@ def _markdown_claims(brief: Brief) -> list[str]:
     lines += [
         "",
         f"_{counts['corroborated']} corroborated, {counts['single-source']} single-source, "
-        f"{counts['contradicted']} contradicted statements (all in the JSON output)._",
+        f"{counts['contradicted']} contradicted statements; {counts['uncertain']} uncertain "
+        "(another source may say the same; too close to call). All in the JSON output._",
         "",
         "## Sources differ",
         "",

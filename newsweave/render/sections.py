@@ -127,7 +127,7 @@ def agreeing(brief: Brief) -> list[Claim]:
 
 
 def claim_counts(brief: Brief) -> Counter[str]:
-    """How many claims have each status (corroborated, single-source, contradicted)."""
+    """How many claims have each status (corroborated, single-source, contradicted, uncertain)."""
     return Counter(claim.status for claim in brief.claims)
 
 

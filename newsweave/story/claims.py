@@ -3,7 +3,8 @@
 A claim is a group of the story's alignment (alignment.py): one statement, and the sentences of
 other articles the pair model aligned with it. It is corroborated when two independent origins
 make it (two outlets, not two copies of one wire story), contradicted when two of its reports
-differ on a fact, and single-source otherwise. A higher count of the same thing in a later
+differ on a fact, uncertain when the alignment is unsure whether another origin says it too,
+and single-source otherwise. A higher count of the same thing in a later
 article (a toll of 231, two days later about 6,100) is an update, not a contradiction: it is
 kept beside the claim with both dates, and the claim keeps its status.
 """
@@ -15,11 +16,11 @@ from newsweave.story.alignment import Alignment
 from newsweave.story.conflicts import Conflict, numbers
 from newsweave.story.index import StoryIndex
 
-_STATUS_ORDER = {"contradicted": 0, "corroborated": 1, "single-source": 2}
+_STATUS_ORDER = {"contradicted": 0, "corroborated": 1, "single-source": 2, "uncertain": 3}
 
 
 def claims_of(index: StoryIndex, alignment: Alignment) -> tuple[Claim, ...]:
-    """The claims of a story, contradicted first, then corroborated, then single-source.
+    """The claims of a story: contradicted, corroborated, single-source, then uncertain.
 
     Args:
         index: The story's sentence index, in citation order.
@@ -37,7 +38,12 @@ def claims_of(index: StoryIndex, alignment: Alignment) -> tuple[Claim, ...]:
             read = [c for c in read if c.kind != "date"]
         conflicts.setdefault(alignment.group_of[a], []).extend(read)
     claims = [
-        _claim(index, list(members), tuple(conflicts.get(number, ())))
+        _claim(
+            index,
+            list(members),
+            tuple(conflicts.get(number, ())),
+            unsure=not alignment.unsure.isdisjoint(members),
+        )
         for number, members in enumerate(alignment.groups)
     ]
     claims.sort(key=lambda c: (_STATUS_ORDER[c.status], -len(c.articles), _order(index, c)))
@@ -80,7 +86,9 @@ def _order(index: StoryIndex, claim: Claim) -> tuple[int, int]:
     return number, first.start
 
 
-def _claim(index: StoryIndex, members: list[int], conflicts: tuple[ClaimConflict, ...]) -> Claim:
+def _claim(
+    index: StoryIndex, members: list[int], conflicts: tuple[ClaimConflict, ...], *, unsure: bool
+) -> Claim:
     """A claim from its sentences, with its status."""
     sources = tuple(_span(index, i) for i in sorted(members))
     voices = {index.origin_of[index.article_of[i]] for i in members}
@@ -88,6 +96,8 @@ def _claim(index: StoryIndex, members: list[int], conflicts: tuple[ClaimConflict
         status = "contradicted"
     elif len(voices) >= 2:
         status = "corroborated"
+    elif unsure:
+        status = "uncertain"
     else:
         status = "single-source"
     return Claim(sources[0].text, status, sources, conflicts)
