@@ -32,6 +32,9 @@ LABELS = Path(__file__).resolve().parent.parent / "labels" / "claims_dev.jsonl"
 # Pairs of a wider set of stories on which conflicts.py finds a difference: what contradiction
 # precision is measured on, as the 16 stories hold only a few real contradictions.
 CONFLICT_LABELS = LABELS.with_name("conflicts_dev.jsonl")
+# The pair model's training pairs: ECB+ events (CC BY 3.0), never one of the stories scored.
+TRAINING_LABELS = LABELS.with_name("claims_train_ecbplus.jsonl")
+TRAINING_DOCS = 6
 WIDER_ALLSIDES_STORIES = 24
 WIDER_DUC_CLUSTERS = 12
 ALLSIDES_STORIES = 4
@@ -100,6 +103,22 @@ def load_stories(
         )
         stories.append(LabelledStory(f"duc2004-{row['id']}", records))
     return stories
+
+
+def load_training_stories(eval_dir: Path, per_event: int = TRAINING_DOCS) -> list[LabelledStory]:
+    """ECB+ events as stories of their first `per_event` documents: the pair model's training set.
+
+    Each ECB+ event is told by several web outlets, and its text is CC BY 3.0, so a model fitted
+    on its labels may ship; the development stories above are never trained on.
+    """
+    by_event: dict[str, list[dict[str, Any]]] = {}
+    for row in _rows(eval_dir / "clustering" / "ecbplus_dev.jsonl"):
+        by_event.setdefault(row["story"], []).append({"id": row["id"], "text": row["text"]})
+    return [
+        LabelledStory(f"ecbplus-{event}", tuple(rows[:per_event]))
+        for event, rows in by_event.items()
+        if len(rows) >= 2
+    ]
 
 
 def annotate_story(story: LabelledStory, models: Models, settings: Settings) -> list[Annotation]:
