@@ -6,6 +6,7 @@ import pytest
 
 from newsweave.models import RemovedLine
 from newsweave.read.boilerplate import split_paragraphs
+from newsweave.read import metadata
 from newsweave.read.metadata import infer_outlet, parse_published, read_header
 
 
@@ -89,3 +90,25 @@ def test_outlet_from_sign_up_prompts_but_not_from_one_stray_match() -> None:
         infer_outlet([RemovedLine(9, "notice", "Copyright 2017 NPR. All rights reserved.")])
         == "NPR"
     )
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "August 21, 2021 6:52 PM EDT",
+        "Aug. 21, 2021",
+        "Sept. 3, 2020 11:05 AM PST",
+        "March 1, 2019 12:00 AM UTC",
+        "May 5, 2018 1:00 PM CST",
+        "February 30, 2021",
+        "Febr 3, 2021",
+        "Mar 3, 2021 3:00 PM CET",
+        "June 4, 2021 10:00 AM",
+    ],
+)
+def test_the_fast_path_for_plain_dates_agrees_with_dateparser(
+    written: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fast = metadata.parse_published(written)
+    monkeypatch.setattr(metadata, "_plain_date", lambda _text: None)
+    assert fast == metadata.parse_published(written)
