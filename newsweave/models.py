@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 # The version of the JSON forms below. Raise it whenever a field is added, removed or changes
 # meaning: stored annotations of another version are refused rather than misread.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # How an article's clean text separates its paragraphs.
 PARAGRAPH_BREAK = "\n\n"
@@ -91,7 +91,8 @@ class Article(Noun):
     """One news article: its clean text (paragraphs separated by blank lines) and metadata.
 
     `published` is an ISO 8601 string (a date, or a date and time with its offset when the
-    source gave one), or None when the source did not say: dates are never guessed.
+    source gave one), or None when the source did not say: dates are never guessed. `partial`
+    is True when the text is only what a feed item carried (a teaser), not the whole article.
     """
 
     id: str
@@ -103,6 +104,7 @@ class Article(Noun):
     path: str | None = None
     author: str | None = None
     removed_lines: tuple[RemovedLine, ...] = ()
+    partial: bool = False
 
     def span(self, start: int, end: int) -> Span:
         """The Span of `text[start:end]` in this article."""

