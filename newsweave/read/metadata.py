@@ -50,8 +50,8 @@ _PLAIN_DATE = re.compile(
 )
 _ZONE_HOURS = {"UTC": 0, "GMT": 0, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7}
 _ZONE_HOURS |= {"MDT": -6, "PST": -8, "PDT": -7}
-_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august")
-_MONTHS += ("september", "october", "november", "december")
+_MONTHS: tuple[str, ...] = ("january", "february", "march", "april", "may", "june", "july")
+_MONTHS += ("august", "september", "october", "november", "december")
 # "By Jane Roe and John Doe, The Planet": the names end at the first comma, bar or dash.
 _AFFILIATION = re.compile(r"\s*[,|–—]\s*|\s+-\s+")
 # A name: capitalised words, dots only inside abbreviations ("U.S."), so "NPR. All" stops at NPR.
@@ -128,13 +128,18 @@ def parse_published(value: str) -> str | None:
 
 
 def _plain_date(text: str) -> str | None:
-    """ "August 21, 2021" or "Aug. 21, 2021 6:52 PM EDT" in ISO 8601; None for any other form."""
+    """A date such as "Aug. 21, 2021 6:52 PM EDT" in ISO 8601; None for any other form."""
     found = _PLAIN_DATE.fullmatch(text)
     if found is None:
         return None
     written = found["month"].lower()
     month = next(
-        (n for n, name in enumerate(_MONTHS, 1) if written in (name, name[:3]) or (n == 9 and written == "sept")), 0
+        (
+            n
+            for n, name in enumerate(_MONTHS, 1)
+            if written in (name, name[:3]) or (n == 9 and written == "sept")
+        ),
+        0,
     )
     if not month:
         return None

@@ -1,0 +1,225 @@
+"""The store's commands: `add`, `stories`, `search`, `show` (and `brief --story`, in cli.py).
+
+Thin wrappers over newsweave.corpus: they open the store, call one public function, and print.
+Commands that only read (`stories`, `search`, `show`) open the store read-only, so they work on
+a store they may not write and never change it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import click
+
+from newsweave.cli import _common_options, _read, main
+from newsweave.cli_output import Output, Progress, say
+from newsweave.config import parse_settings
+from newsweave.errors import UsageError
+
+DEFAULT_DB = "newsweave.db"
+_SINCE = re.compile(r"(\d+)([hdw])")
+
+
+def db_option(function: Any) -> Any:
+    """The --db option every store command takes."""
+    return click.option(
+        "--db",
+        default=DEFAULT_DB,
+        show_default=True,
+        type=click.Path(dir_okay=False),
+        help="The store file (SQLite).",
+    )(function)
+
+
+def _format_option(function: Any) -> Any:
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(("text", "json")),
+        default="text",
+        show_default=True,
+        help="Output format.",
+    )(function)
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@db_option
+@_common_options
+def add(
+    inputs: tuple[str, ...],
+    db: str,
+    output: str | None,
+    assignments: tuple[str, ...],
+    published: tuple[str, ...],
+    workers: int | None,
+    quiet: bool,
+) -> None:
+    """Add INPUTS to the store, annotated and grouped into stories.
+
+    INPUTS: files (.txt .md .html .json .jsonl .rss .atom .xml .warc .warc.gz), directories
+    (read recursively), or - for stdin. Articles already stored are skipped; a stored URL with
+    new text is kept as a revision. Rerunning an interrupted add completes it.
+    """
+    from newsweave.analyze.nlp import Models
+    from newsweave.blas import limit_blas_threads
+    from newsweave.corpus.add import add_articles
+    from newsweave.corpus.runners import LocalRunner, default_workers
+    from newsweave.corpus.store import Store
+
+    if output is not None:
+        raise UsageError("add writes to the store (--db), not to -o")
+    settings = parse_settings(assignments)
+    limit_blas_threads(1)
+    with Store(db) as store:
+        articles = _read(inputs, settings, quiet, published)
+        runner = LocalRunner(workers or default_workers())
+        models = Models(settings, threads=runner.workers)
+        progress = Progress(len(articles), "stored", "articles", quiet)
+        with progress:
+            done = add_articles(
+                store, articles, models, settings, runner, on_stored=lambda _a: progress.advance()
+            )
+        counts = store.counts()
+    if not quiet:
+        say(
+            f"{db}: {done.added} added, {done.revised} revised, {done.known} already stored; "
+            f"{done.new_stories} new stories, {done.merged_stories} merged; the store holds "
+            f"{counts['articles']} articles in {counts['stories']} stories"
+        )
+
+
+def _since_day(since: str | None) -> str | None:
+    """`--since 2d` (hours, days, weeks before now) or an ISO date, as an ISO day."""
+    if since is None:
+        return None
+    found = _SINCE.fullmatch(since.strip())
+    if found:
+        amount, unit = int(found[1]), found[2]
+        delta = {"h": timedelta(hours=amount), "d": timedelta(days=amount)}.get(
+            unit, timedelta(weeks=amount)
+        )
+        return (datetime.now(UTC) - delta).date().isoformat()
+    try:
+        return datetime.fromisoformat(since).date().isoformat()
+    except ValueError:
+        raise UsageError(f"--since {since!r}: give 2d, 12h, 1w or a date (2021-08-16)") from None
+
+
+@main.command()
+@db_option
+@click.option("--since", help="Only stories seen since: 12h, 2d, 1w, or a date (2021-08-16).")
+@click.option(
+    "--min-sources",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Only stories told by at least this many outlets.",
+)
+@_format_option
+def stories(db: str, since: str | None, min_sources: int, output_format: str) -> None:
+    """List the stored stories, newest first: id, dates, sources and title."""
+    from newsweave.corpus.lookup import list_stories
+    from newsweave.corpus.store import Store
+
+    with Store(db, readonly=True) as store:
+        found = list_stories(store, _since_day(since), min_sources)
+    if output_format == "json":
+        click.echo(json.dumps([s.to_dict() for s in found], ensure_ascii=False, indent=2))
+        return
+    for story in found:
+        dates = story.first_seen or "undated"
+        if story.last_seen != story.first_seen:
+            dates = f"{story.first_seen}..{story.last_seen}"
+        click.echo(
+            f"{story.id}  {dates}  {len(story.articles)} articles, {story.sources} sources  "
+            f"{story.title or '(untitled)'}"
+        )
+    if not found:
+        say("no stories match")
+
+
+@main.command()
+@click.argument("query")
+@db_option
+@_format_option
+def search(query: str, db: str, output_format: str) -> None:
+    """Full-text search of stored titles and texts; each hit with its story."""
+    from newsweave.corpus.lookup import search_articles
+    from newsweave.corpus.store import Store
+
+    with Store(db, readonly=True) as store:
+        hits = search_articles(store, query)
+    if output_format == "json":
+        click.echo(json.dumps(hits, ensure_ascii=False, indent=2))
+        return
+    for hit in hits:
+        click.echo(
+            f"{hit['id']}  story {hit['story']}  {hit['published'] or 'undated'}  "
+            f"{hit['outlet'] or '?'}: {hit['title'] or '(untitled)'}\n    {hit['snippet']}"
+        )
+    if not hits:
+        say(f"no article matches {query!r}")
+
+
+@main.command()
+@click.argument("article_id")
+@db_option
+@_format_option
+def show(article_id: str, db: str, output_format: str) -> None:
+    """Show a stored article: clean text, metadata, story and the lines removed as noise."""
+    from newsweave.corpus.lookup import stored_article
+    from newsweave.corpus.store import Store
+
+    with Store(db, readonly=True) as store:
+        article, stored = stored_article(store, article_id)
+    if output_format == "json":
+        click.echo(json.dumps({**article.to_dict(), **stored}, ensure_ascii=False, indent=2))
+        return
+    lines = [
+        f"id: {article.id}",
+        f"title: {article.title or '-'}",
+        f"outlet: {article.outlet or '-'}",
+        f"published: {article.published or '-'}",
+        f"url: {article.url or '-'}",
+        f"story: {stored['story'] or '-'}",
+        f"input: {stored['input'] or '-'}; added {stored['added']}; revision {stored['revision']}"
+        + ("; partial (a feed teaser only)" if stored["partial"] else ""),
+        "",
+        article.text,
+    ]
+    if article.removed_lines:
+        lines += ["", f"removed ({len(article.removed_lines)} lines):"]
+        lines += [f"  line {r.line} [{r.kind}] {r.text}" for r in article.removed_lines]
+    click.echo("\n".join(lines))
+
+
+def brief_from_store(
+    db: str, story: str, settings: Any, output: Output, *, renderer: Any, quiet: bool
+) -> None:
+    """`brief --story ID`: the story's brief from stored annotations (cached when writable)."""
+    from pathlib import Path
+
+    from newsweave.analyze.nlp import Models
+    from newsweave.corpus.lookup import brief_story
+    from newsweave.corpus.store import Store, StoreError
+
+    started = time.perf_counter()
+    if not Path(db).is_file():
+        raise StoreError(f"{db}: no store here (run `newsweave add` first, or give --db)")
+    try:
+        store = Store(db)
+    except StoreError:
+        store = Store(db, readonly=True)  # a read-only store: brief without caching
+    with store:
+        result = brief_story(store, story, settings, Models(settings))
+    if not quiet:
+        say(f"brief of story {story} in {time.perf_counter() - started:.1f} s")
+    output.write_text(renderer(result))
+
+
+__all__ = ["add", "brief_from_store", "db_option", "search", "show", "stories"]

@@ -1,0 +1,282 @@
+"""Adding articles to the store: skip what is known, annotate the rest, file each into a story.
+
+Articles are filed into stories by corpus/cluster.py. An article without a publication date
+has no time window: it is compared with the stories seen most recently (a bounded number) and
+does not move its story's dates.
+
+Known articles are found before any annotation (the costly part): the same URL with the same
+text, or the same clean text under another URL, is stored already and skipped, so rerunning an
+`add` that was killed redoes only what was not committed. A known URL with changed text is a
+revision: the article keeps its id and its story, the old text is kept in `revisions`, and the
+story's version moves on (its cached brief is rebuilt). Each article is then committed with its
+annotation and its story membership in one transaction (store.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from newsweave.analyze.nlp import Models
+from newsweave.config import Settings
+from newsweave.corpus.cluster import (
+    StoryCentroid,
+    document_vector,
+    new_story_id,
+    place_article,
+    window,
+)
+from newsweave.corpus.runners import Runner
+from newsweave.corpus.store import Store, now
+from newsweave.models import Annotation, Article
+
+# How many of the most recently seen stories an undated article is compared with.
+UNDATED_CANDIDATES = 500
+
+
+@dataclass
+class AddReport:
+    """What an `add` did: articles new, revised and already stored; stories made and merged."""
+
+    added: int = 0
+    revised: int = 0
+    known: int = 0
+    new_stories: int = 0
+    merged_stories: int = 0
+
+
+def text_hash(text: str) -> str:
+    """The hash by which the store recognises the same clean text."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def add_articles(
+    store: Store,
+    articles: Sequence[Article],
+    models: Models,
+    settings: Settings,
+    runner: Runner,
+    *,
+    on_stored: Callable[[Article], None] | None = None,
+) -> AddReport:
+    """Store new articles and revisions with their annotations, each filed into a story.
+
+    Args:
+        store: The store, open for writing.
+        articles: The articles read from the inputs (without repeats).
+        models: The models that annotate them (their `annotator()` is stored with each).
+        settings: Clustering settings (`story_*`) and the annotation settings.
+        runner: Maps the per-article stage (in this process or a pool).
+        on_stored: Called after each article is committed.
+
+    Returns:
+        The counts of what was done.
+    """
+    report = AddReport()
+    planned = _plan(store, articles, report)
+    annotator = json.dumps(models.annotator(), sort_keys=True)
+    annotations = runner.annotate([article for article, _revises in planned], models, settings)
+    for (article, revises), annotation in zip(planned, annotations, strict=True):
+        with store.transaction() as db:
+            if revises:
+                _revise(db, annotation, annotator)
+                report.revised += 1
+            else:
+                _insert(store, db, annotation, annotator)
+                _file_into_story(db, annotation, settings, report)
+                report.added += 1
+        if on_stored is not None:
+            on_stored(article)
+    return report
+
+
+def _plan(
+    store: Store, articles: Iterable[Article], report: AddReport
+) -> list[tuple[Article, bool]]:
+    """The articles to annotate, each with whether it revises a stored one (and then its id)."""
+    planned: list[tuple[Article, bool]] = []
+    urls: dict[str, str] = {}
+    for article in articles:
+        digest = text_hash(article.text)
+        stored, same = store.find_article(article.url, digest)
+        if stored is not None and same:
+            report.known += 1
+            continue
+        if stored is not None:
+            planned.append((replace(article, id=stored.id), True))
+            continue
+        if article.url is not None and article.url in urls:
+            # A second version of a URL in this very run: a revision of the first.
+            planned.append((replace(article, id=urls[article.url]), True))
+            continue
+        new = article
+        if store.rows("SELECT 1 FROM articles WHERE id = ?", [article.id]):
+            # An id given by the input (a JSONL `id`) that names another text here already.
+            new = replace(article, id=f"{article.id}-{digest[:8]}")
+        if new.url is not None:
+            urls[new.url] = new.id
+        planned.append((new, False))
+    return planned
+
+
+def _article_data(article: Article) -> str:
+    """The article's JSON form without its text (kept once, in the `text` column)."""
+    data = article.to_dict()
+    del data["text"]
+    return json.dumps(data, ensure_ascii=False)
+
+
+def _annotation_data(annotation: Annotation) -> str:
+    """The annotation's JSON form without its article (kept once, in `articles`)."""
+    data = annotation.to_dict()
+    del data["article"]
+    return json.dumps(data, ensure_ascii=False)
+
+
+def _insert(store: Store, db: Any, annotation: Annotation, annotator: str) -> None:
+    article = annotation.article
+    db.execute(
+        "INSERT INTO articles(id, url, title, outlet_id, published, author, text, text_hash, "
+        "partial, input, added, revision, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)",
+        [
+            article.id,
+            article.url,
+            article.title,
+            store.outlet_id(db, article.outlet),
+            article.published,
+            article.author,
+            article.text,
+            text_hash(article.text),
+            int(article.partial),
+            article.path,
+            now(),
+            _article_data(article),
+        ],
+    )
+    db.execute(
+        "INSERT INTO annotations(article_id, annotator, data) VALUES (?, ?, ?)",
+        [article.id, annotator, _annotation_data(annotation)],
+    )
+
+
+def _revise(db: Any, annotation: Annotation, annotator: str) -> None:
+    """Keep the stored text as a revision and store the new one in its place."""
+    article = annotation.article
+    db.execute(
+        "INSERT INTO revisions(article_id, revision, text, text_hash, data, added) "
+        "SELECT id, revision, text, text_hash, data, added FROM articles WHERE id = ?",
+        [article.id],
+    )
+    db.execute(
+        "UPDATE articles SET title = ?, published = ?, author = ?, text = ?, text_hash = ?, "
+        "partial = ?, added = ?, revision = revision + 1, data = ? WHERE id = ?",
+        [
+            article.title,
+            article.published,
+            article.author,
+            article.text,
+            text_hash(article.text),
+            int(article.partial),
+            now(),
+            _article_data(article),
+            article.id,
+        ],
+    )
+    db.execute(
+        "UPDATE annotations SET annotator = ?, data = ? WHERE article_id = ?",
+        [annotator, _annotation_data(annotation), article.id],
+    )
+    db.execute(
+        "UPDATE stories SET version = version + 1 WHERE id = "
+        "(SELECT story_id FROM story_articles WHERE article_id = ?)",
+        [article.id],
+    )
+
+
+def _file_into_story(
+    db: Any, annotation: Annotation, settings: Settings, report: AddReport
+) -> None:
+    """Join the article to its story (or start one), merging stories that turn out one."""
+    import numpy as np
+
+    article = annotation.article
+    vector = document_vector(annotation, settings.story_lead_sentences)
+    day = article.published[:10] if article.published else None
+    columns = "SELECT id, centroid, articles, first_seen, last_seen FROM stories "
+    # Stories without a date yet have no window: the most recently made ones, a bounded number.
+    rows = db.execute(
+        columns + "WHERE merged_into IS NULL AND last_seen IS NULL ORDER BY created DESC LIMIT ?",
+        [UNDATED_CANDIDATES],
+    ).fetchall()
+    if day is not None:
+        first, last = window(day, settings.story_window_days)
+        rows += db.execute(
+            columns + "WHERE merged_into IS NULL AND last_seen >= ? AND first_seen <= ?",
+            [first, last],
+        ).fetchall()
+    else:
+        # No date to window by: the stories seen most recently, a bounded number of them.
+        rows += db.execute(
+            columns + "WHERE merged_into IS NULL AND last_seen IS NOT NULL "
+            "ORDER BY last_seen DESC LIMIT ?",
+            [UNDATED_CANDIDATES],
+        ).fetchall()
+    rows.sort(key=lambda row: (row[3] or "~", row[0]))
+    candidates = [
+        StoryCentroid(row[0], np.frombuffer(row[1], np.float32), row[2], row[3], row[4])
+        for row in rows
+    ]
+    placement = place_article(vector, candidates, settings)
+    if placement.story is None:
+        story = new_story_id(article.id)
+        db.execute(
+            "INSERT INTO stories(id, title, first_seen, last_seen, created, articles, version, "
+            "centroid) VALUES (?, ?, ?, ?, ?, 0, 0, ?)",
+            [story, article.title, day, day, now(), np.zeros_like(vector).tobytes()],
+        )
+        report.new_stories += 1
+        keeper = StoryCentroid(story, np.zeros_like(vector), 0, day, day)
+    else:
+        keeper = next(c for c in candidates if c.id == placement.story)
+    total, count = keeper.total + vector, keeper.articles + 1
+    # An undated article does not stretch its story's dates.
+    first_seen = _earliest(keeper.first_seen, day)
+    last_seen = _latest(keeper.last_seen, day)
+    for merged in (c for c in candidates if c.id in placement.merged):
+        total, count = total + merged.total, count + merged.articles
+        first_seen = _earliest(first_seen, merged.first_seen)
+        last_seen = _latest(last_seen, merged.last_seen)
+        db.execute(
+            "UPDATE story_articles SET story_id = ? WHERE story_id = ?", [keeper.id, merged.id]
+        )
+        db.execute(
+            "UPDATE stories SET merged_into = ? WHERE id = ? OR merged_into = ?",
+            [keeper.id, merged.id, merged.id],
+        )
+        report.merged_stories += 1
+    db.execute(
+        "INSERT INTO story_articles(article_id, story_id) VALUES (?, ?)", [article.id, keeper.id]
+    )
+    db.execute(
+        "UPDATE stories SET centroid = ?, articles = ?, first_seen = ?, last_seen = ?, "
+        "version = version + 1, title = coalesce(title, ?) WHERE id = ?",
+        [
+            total.astype(np.float32).tobytes(),
+            count,
+            first_seen,
+            last_seen,
+            article.title,
+            keeper.id,
+        ],
+    )
+
+
+def _earliest(first: str | None, second: str | None) -> str | None:
+    return min((d for d in (first, second) if d), default=None)
+
+
+def _latest(first: str | None, second: str | None) -> str | None:
+    return max((d for d in (first, second) if d), default=None)

@@ -1,0 +1,169 @@
+"""The store's commands end to end: add, stories, brief --story, search, show; kill -9 mid-add."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def _run(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    command = [str(Path(sys.executable).parent / "newsweave"), *args]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+    if check:
+        assert result.returncode == 0, result.stderr
+    return result
+
+
+def _json(*args: str) -> Any:
+    return json.loads(_run(*args, "--format", "json").stdout)
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory, example_dir: Path) -> Path:
+    path = tmp_path_factory.mktemp("store") / "news.db"
+    _run("add", str(example_dir), "--db", str(path), "-q")
+    return path
+
+
+def test_the_example_becomes_one_story_of_two_outlets(store: Path) -> None:
+    (story,) = _json("stories", "--db", str(store))
+    assert len(story["articles"]) == 2 and story["sources"] == 2
+    assert story["first_seen"] == story["last_seen"] == "2021-08-21"  # the undated one adds none
+    assert _json("stories", "--db", str(store), "--min-sources", "3") == []
+
+
+def test_adding_again_stores_nothing_twice(store: Path, example_dir: Path) -> None:
+    result = _run("add", str(example_dir), "--db", str(store))
+    assert "0 added, 0 revised, 2 already stored" in result.stderr
+    assert len(_json("stories", "--db", str(store))[0]["articles"]) == 2
+
+
+def test_the_stored_brief_is_the_brief_of_the_files(store: Path, example_dir: Path) -> None:
+    (story,) = _json("stories", "--db", str(store))
+    stored = _json("brief", "--story", story["id"], "--db", str(store))
+    direct = json.loads(_run("brief", str(example_dir), "--format", "json", "-q").stdout)
+    assert stored["summary"] == direct["summary"] and stored["claims"] == direct["claims"]
+    again = _run("brief", "--story", story["id"], "--db", str(store), "--format", "json")
+    assert json.loads(again.stdout) == stored  # from the cache
+    rows = sqlite3.connect(store).execute("SELECT count(*) FROM briefs").fetchone()[0]
+    assert rows == 1
+
+
+def test_search_finds_words_with_their_story_and_reads_any_text(store: Path) -> None:
+    hits = _json("search", "embassy guarded", "--db", str(store))
+    assert hits and all(hit["story"] for hit in hits)
+    assert "[embassy]" in hits[0]["snippet"].lower() or "[guarded]" in hits[0]["snippet"]
+    assert _json("search", 'NEAR( "x" OR ) *', "--db", str(store)) == []
+
+
+def test_show_gives_text_metadata_and_removed_lines(store: Path) -> None:
+    (story,) = _json("stories", "--db", str(store))
+    shown = _json("show", story["articles"][0][:8], "--db", str(store))
+    assert shown["story"] == story["id"] and shown["text"] and shown["removed_lines"]
+    missing = _run("show", "nope", "--db", str(store), check=False)
+    assert missing.returncode == 1 and missing.stderr.count("\n") == 1
+
+
+def test_a_changed_page_is_a_revision_of_its_article(tmp_path: Path) -> None:
+    db = str(tmp_path / "r.db")
+    text = "The council approved the budget for the new bridge on Monday after a long debate."
+    first = tmp_path / "a.jsonl"
+    first.write_text(json.dumps({"url": "https://x.example/1", "text": text}) + "\n")
+    second = tmp_path / "b.jsonl"
+    changed = text + " The vote was 7 to 2, the mayor said in a statement."
+    second.write_text(json.dumps({"url": "https://x.example/1", "text": changed}) + "\n")
+    _run("add", str(first), "--db", db, "-q")
+    result = _run("add", str(second), "--db", db)
+    assert "0 added, 1 revised" in result.stderr
+    (story,) = _json("stories", "--db", db)
+    shown = _json("show", story["articles"][0], "--db", db)
+    assert shown["revision"] == 2 and shown["text"] == changed
+
+
+def test_bad_stores_get_one_line_and_stay_unharmed(tmp_path: Path) -> None:
+    foreign = tmp_path / "notes.db"
+    foreign.write_text("my notes, not a database\n" * 40)
+    for command in (("stories",), ("search", "x"), ("add", "-")):
+        result = _run(*command, "--db", str(foreign), check=False)
+        assert result.returncode != 0 and "not a newsweave store" in result.stderr
+        assert "Traceback" not in result.stderr
+    assert foreign.read_text().startswith("my notes")
+    missing = _run("stories", "--db", str(tmp_path / "none.db"), check=False)
+    assert missing.returncode == 1 and "no store here" in missing.stderr
+
+
+def _articles(example_dir: Path) -> list[dict[str, str]]:
+    """Many short articles of real text: pairs of the example's lines, each pair once."""
+    lines = [
+        line.strip()
+        for path in sorted(example_dir.iterdir())
+        for line in path.read_text("utf-8").splitlines()
+        if len(line.split()) >= 12
+    ]
+    return [
+        {"id": f"a{n}-{k}", "text": f"{lines[n]}\n\n{lines[(n + k) % len(lines)]}"}
+        for k in (1, 2, 3)
+        for n in range(len(lines))
+    ]
+
+
+def test_an_add_killed_mid_run_leaves_a_consistent_store_and_resumes(
+    tmp_path: Path, example_dir: Path
+) -> None:
+    records = _articles(example_dir)
+    assert len(records) >= 60
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text("".join(json.dumps(r) + "\n" for r in records))
+    db = tmp_path / "k.db"
+    command = [str(Path(sys.executable).parent / "newsweave"), "add", str(dump), "--db", str(db)]
+    process = subprocess.Popen([*command, "--workers", "1", "-q"], stderr=subprocess.PIPE)
+    stored = 0
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.05)
+        try:
+            stored = (
+                sqlite3.connect(db, timeout=1)
+                .execute("SELECT count(*) FROM articles")
+                .fetchone()[0]
+            )
+        except sqlite3.Error:
+            continue
+        if stored >= 3:
+            break
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    assert 3 <= stored < len(records), "the add ended before it could be killed"
+    connection = sqlite3.connect(db)
+    assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    articles = connection.execute("SELECT count(*) FROM articles").fetchone()[0]
+    complete = connection.execute(
+        "SELECT count(*) FROM articles a JOIN annotations n ON n.article_id = a.id "
+        "JOIN story_articles m ON m.article_id = a.id"
+    ).fetchone()[0]
+    assert articles == complete  # every stored article has its annotation and its story
+    connection.close()
+    _run("add", str(dump), "--db", str(db), "-q")
+    uninterrupted = tmp_path / "whole.db"
+    _run("add", str(dump), "--db", str(uninterrupted), "-q")
+
+    def contents(path: Path) -> tuple[list[str], int]:
+        connection = sqlite3.connect(path)
+        ids = sorted(row[0] for row in connection.execute("SELECT id FROM articles"))
+        members = connection.execute("SELECT sum(articles) FROM stories WHERE merged_into IS NULL")
+        return ids, members.fetchone()[0]
+
+    ids, members = contents(db)
+    assert (ids, members) == contents(uninterrupted)  # every article once, none lost
+    assert members == len(ids) > 30

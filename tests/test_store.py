@@ -1,0 +1,212 @@
+"""The store, story clustering, feeds and archives, built by hand; no model is loaded here."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import sqlite3
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from newsweave.config import Settings
+from newsweave.corpus.cluster import StoryCentroid, place_article
+from newsweave.corpus.store import APPLICATION_ID, SCHEMA_VERSION, Store, StoreError
+from newsweave.errors import InputError
+from newsweave.read.archives import archive_pages
+from newsweave.read.feeds import feed_records, html_text
+
+
+def test_a_new_store_says_what_it_is(tmp_path: Path) -> None:
+    with Store(tmp_path / "n.db") as store:
+        assert store.counts() == {"articles": 0, "stories": 0, "outlets": 0}
+    connection = sqlite3.connect(tmp_path / "n.db")
+    assert connection.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+    assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+    assert {"articles", "outlets", "annotations", "stories", "story_articles", "briefs"} <= tables
+
+
+def test_files_that_are_not_newsweave_stores_are_refused_untouched(tmp_path: Path) -> None:
+    text = tmp_path / "notes.db"
+    text.write_bytes(b"just some text, not a database at all" * 50)
+    with pytest.raises(StoreError, match="not a newsweave store"):
+        Store(text)
+    assert text.read_bytes().startswith(b"just some text")
+    other = tmp_path / "other.db"
+    connection = sqlite3.connect(other)
+    connection.execute("CREATE TABLE t(x)")
+    connection.commit()
+    connection.close()
+    before = other.read_bytes()
+    with pytest.raises(StoreError, match="not a newsweave store"):
+        Store(other)
+    assert other.read_bytes() == before
+
+
+def test_a_store_of_a_newer_newsweave_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "n.db"
+    Store(path).close()
+    connection = sqlite3.connect(path)
+    connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    connection.commit()
+    connection.close()
+    for readonly in (False, True):
+        with pytest.raises(StoreError, match="newer than this newsweave"):
+            Store(path, readonly=readonly)
+
+
+def test_read_only_opens_neither_create_nor_write(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="no store here"):
+        Store(tmp_path / "missing.db", readonly=True)
+    assert not (tmp_path / "missing.db").exists()
+    Store(tmp_path / "n.db").close()
+    with (
+        Store(tmp_path / "n.db", readonly=True) as store,
+        pytest.raises(StoreError),
+        store.transaction(),
+    ):
+        pass
+
+
+def test_a_failed_transaction_leaves_nothing(tmp_path: Path) -> None:
+    with Store(tmp_path / "n.db") as store:
+        with pytest.raises(RuntimeError), store.transaction() as db:
+            store.outlet_id(db, "The Planet")
+            raise RuntimeError("killed half way")
+        assert store.counts()["outlets"] == 0
+
+
+def _story(story_id: str, *vectors: list[float], first: str = "2021-08-20") -> StoryCentroid:
+    rows = [np.array(v, np.float32) / np.linalg.norm(v) for v in vectors]
+    return StoryCentroid(story_id, np.sum(rows, axis=0), len(rows), first, first)
+
+
+def test_an_article_joins_the_closest_story_or_starts_one() -> None:
+    settings = Settings(story_similarity=0.8)
+    quake = _story("quake", [1, 0, 0], [0.9, 0.1, 0])
+    vote = _story("vote", [0, 1, 0])
+    near_quake = np.array([0.95, 0.05, 0], np.float32) / np.linalg.norm([0.95, 0.05, 0])
+    assert place_article(near_quake, [quake, vote], settings).story == "quake"
+    elsewhere = np.array([0, 0, 1], np.float32)
+    assert place_article(elsewhere, [quake, vote], settings).story is None
+    assert place_article(elsewhere, [], settings).story is None
+
+
+def test_two_stories_that_were_one_merge_into_the_older() -> None:
+    settings = Settings(story_similarity=0.8)
+    older = _story("older", [1, 0.1, 0], first="2021-08-18")
+    younger = _story("younger", [1, -0.1, 0], first="2021-08-19")
+    placed = place_article(np.array([1, 0, 0], np.float32), [younger, older], settings)
+    assert placed.story == "older" and placed.merged == ("younger",)
+
+
+RSS_FULL = b"""  <?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>
+<title>The Planet</title>
+<item><title>Bridge reopens</title><link>https://planet.example/bridge</link>
+<pubDate>Mon, 16 Aug 2021 10:00:00 GMT</pubDate>
+<description>The bridge reopened.</description>
+<content:encoded><![CDATA[<p>The bridge reopened on Monday after repairs.</p>
+<script>alert(1)</script><p>Traffic returned within the hour, officials said.</p>]]>
+</content:encoded></item>
+<item><title>Council votes</title><link>https://planet.example/vote</link>
+<description>&lt;p&gt;The council voted on the budget.&lt;/p&gt;</description></item>
+</channel></rss>"""
+
+
+def test_a_feed_gives_full_items_and_teasers_marked_partial() -> None:
+    notes: list[InputError] = []
+    items = [record for _where, record in feed_records(RSS_FULL, "planet.rss", notes.append)]
+    assert [n.problem for n in notes] == ["whitespace before the XML declaration; ignored"]
+    full, teaser = items
+    assert full["text"] == (
+        "The bridge reopened on Monday after repairs.\n\n"
+        "Traffic returned within the hour, officials said."
+    )
+    assert not full["partial"] and full["outlet"] == "The Planet"
+    assert full["url"] == "https://planet.example/bridge"
+    assert full["published"] == "2021-08-16T10:00:00+00:00"
+    assert teaser == teaser | {"text": "The council voted on the budget.", "partial": True}
+    assert teaser["published"] is None
+
+
+def test_a_page_saved_as_a_feed_is_refused() -> None:
+    page = b"<!doctype html><html><head><title>x</title></head><body><p>Hi</p></body></html>"
+    with pytest.raises(InputError, match="not an RSS or Atom feed"):
+        list(feed_records(page, "page.xml", lambda _p: None))
+
+
+def test_item_html_keeps_paragraphs_and_drops_scripts() -> None:
+    assert html_text("<div>One<br>two</div><style>p{}</style>") == "One\n\ntwo"
+    assert html_text("Plain &nbsp;text") == "Plain text"
+
+
+@pytest.mark.eval
+def test_every_real_feed_reads(eval_dir: Path) -> None:
+    for path in sorted((eval_dir / "feeds").iterdir()):
+        if path.name.startswith("LICENSE"):
+            continue
+        items = list(feed_records(path.read_bytes(), path.name, lambda _p: None))
+        assert items, path.name
+        with_text = [record for _where, record in items if record["text"]]
+        # Items without text (ads, empty descriptions) are reported and skipped by ingest.
+        assert with_text, path.name
+        assert all(record["url"] for record in with_text), path.name
+
+
+def _warc(pages: list[tuple[str, str, bytes]]) -> bytes:
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    out = io.BytesIO()
+    writer = WARCWriter(out, gzip=True)
+    for url, content_type, body in pages:
+        headers = StatusAndHeaders("200 OK", [("Content-Type", content_type)], protocol="HTTP/1.1")
+        record = writer.create_warc_record(
+            url, "response", payload=io.BytesIO(body), http_headers=headers
+        )
+        writer.write_record(record)
+    return out.getvalue()
+
+
+PAGE = b"<html><body><article><p>The bridge reopened on Monday.</p></article></body></html>"
+
+
+def test_an_archive_gives_its_html_pages_and_counts_the_rest() -> None:
+    data = _warc(
+        [
+            ("https://a.example/1", "text/html", PAGE),
+            ("https://a.example/x.png", "image/png", b"\x89PNG"),
+        ]
+    )
+    notes: list[InputError] = []
+    pages = list(archive_pages(io.BytesIO(data), "crawl.warc.gz", notes.append))
+    assert [(p.url, p.html) for p in pages] == [("https://a.example/1", PAGE)]
+    assert pages[0].captured is not None
+    assert [n.problem for n in notes] == [
+        "skipped records that are not HTML pages: 1 image/png responses"
+    ]
+
+
+def test_a_truncated_archive_keeps_the_pages_before_the_cut() -> None:
+    data = _warc(
+        [
+            ("https://a.example/1", "text/html", PAGE),
+            ("https://a.example/2", "text/html", PAGE * 50),
+        ]
+    )
+    whole = gzip.decompress(data)
+    cut = whole[: len(whole) - 200]
+    notes: list[InputError] = []
+    pages = list(archive_pages(io.BytesIO(cut), "cut.warc", notes.append))
+    assert pages and pages[0].url == "https://a.example/1"
+
+
+def test_empty_and_foreign_files_are_not_archives() -> None:
+    with pytest.raises(InputError):
+        list(archive_pages(io.BytesIO(b""), "empty.warc", lambda _p: None))
+    with pytest.raises(InputError, match="not a"):
+        list(archive_pages(io.BytesIO(b"\x00\x01binary" * 100), "x.warc", lambda _p: None))
