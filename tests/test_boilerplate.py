@@ -164,6 +164,9 @@ def test_other_kinds(paragraph: str, kind: str) -> None:
         "pending approval by regulators in the United States and Europe.",
         "The new privacy policy for smart TVs allows the company and its partners to listen in on "
         "everything their users say, critics warned on Friday.",
+        # From a real page of the Zyte benchmark, once cut as a "like us" prompt.
+        "Yes, that's it. No joke. The governor of South Dakota would like us to know that her "
+        "state is on meth. You know, like solving the problem. On it!",
     ],
 )
 def test_story_text_is_not_furniture(paragraph: str) -> None:

@@ -112,7 +112,8 @@ _RULES: tuple[_Rule, ...] = (
     _rule("sharing", r"^play (?:facebook|twitter|video|embed|audio)\b", 6),
     _rule(
         "sharing",
-        rf"\b(?:follow|like) us\b|^follow\b.*@\w+|"
+        # "Like us on Facebook", "Follow us!", not "would like us to know".
+        rf"\b(?:follow|like) us(?: on\b| at\b|\W*$)|^follow\b.*@\w+|"
         rf"\bfollow (?:him|her|them|@\w+|\w+(?: \w+)?) on (?:{_PLATFORMS})\b",
         30,
     ),
