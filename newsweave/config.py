@@ -82,12 +82,16 @@ class Settings:
         "more articles cites at most this many others.",
     )
     story_similarity: float = _setting(
-        0.6,
-        "Cosine (MiniLM, lead sentences) from which a new article joins a stored story; "
-        "below it the article starts a story (newsweave add).",
+        0.3,
+        "Similarity (0-1) from which a new article joins a stored story: story_embedding_weight "
+        "times the MiniLM cosine of their leads plus the rest times their TF-IDF cosine; below "
+        "it the article starts a story (newsweave add).",
+    )
+    story_embedding_weight: float = _setting(
+        0.3, "Weight of the MiniLM cosine in story_similarity; the TF-IDF cosine has the rest."
     )
     story_window_days: int = _setting(
-        3,
+        2,
         "Days before and after an article's date within which stories are candidates to join "
         "(newsweave add): older stories are not compared, so adding stays fast.",
     )
@@ -136,6 +140,7 @@ class Settings:
             "neighbour_articles": self.neighbour_articles >= 1,
             "story_similarity": 0.0 < self.story_similarity <= 1.0,
             "story_window_days": self.story_window_days >= 0,
+            "story_embedding_weight": 0.0 <= self.story_embedding_weight <= 1.0,
             "story_lead_sentences": self.story_lead_sentences >= 1,
             "summarizer": self.summarizer in SUMMARIZER_NAMES,
             "embedder": self.embedder in EMBEDDERS,

@@ -167,3 +167,37 @@ def test_an_add_killed_mid_run_leaves_a_consistent_store_and_resumes(
     ids, members = contents(db)
     assert (ids, members) == contents(uninterrupted)  # every article once, none lost
     assert members == len(ids) > 30
+
+
+def test_two_adds_at_once_both_complete(tmp_path: Path, example_dir: Path) -> None:
+    records = _articles(example_dir)
+    half = len(records) // 2
+    dumps = []
+    for name, part in (("one", records[:half]), ("two", records[half:])):
+        dump = tmp_path / f"{name}.jsonl"
+        dump.write_text("".join(json.dumps(r) + "\n" for r in part))
+        dumps.append(dump)
+    db = tmp_path / "both.db"
+    newsweave = str(Path(sys.executable).parent / "newsweave")
+    running = [
+        subprocess.Popen(
+            [newsweave, "add", str(dump), "--db", str(db), "--workers", "1", "-q"],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for dump in dumps
+    ]
+    for process in running:
+        _out, errors = process.communicate(timeout=600)
+        assert process.returncode == 0, errors
+    together = tmp_path / "together.jsonl"
+    together.write_text("".join(d.read_text() for d in dumps))
+    _run("add", str(together), "--db", str(tmp_path / "one-run.db"), "-q")
+
+    def texts(path: Path) -> list[str]:
+        connection = sqlite3.connect(path)
+        assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        return sorted(row[0] for row in connection.execute("SELECT text_hash FROM articles"))
+
+    # Every text once (which of two ids of one text is kept depends on who came first).
+    assert texts(db) == texts(tmp_path / "one-run.db")

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from newsweave.config import Settings
-from newsweave.corpus.cluster import StoryCentroid, place_article
+from newsweave.corpus.cluster import ArticleView, StoryCentroid, place_article, weigh_terms
 from newsweave.corpus.store import APPLICATION_ID, SCHEMA_VERSION, Store, StoreError
 from newsweave.errors import InputError
 from newsweave.read.archives import archive_pages
@@ -79,28 +79,54 @@ def test_a_failed_transaction_leaves_nothing(tmp_path: Path) -> None:
         assert store.counts()["outlets"] == 0
 
 
-def _story(story_id: str, *vectors: list[float], first: str = "2021-08-20") -> StoryCentroid:
-    rows = [np.array(v, np.float32) / np.linalg.norm(v) for v in vectors]
-    return StoryCentroid(story_id, np.sum(rows, axis=0), len(rows), first, first)
+def test_a_full_disk_is_one_message_and_loses_nothing(tmp_path: Path) -> None:
+    with Store(tmp_path / "n.db") as store:
+        with store.transaction() as db:
+            store.outlet_id(db, "The Planet")
+        # SQLite's page limit stands in for a full disk: the same "disk is full" error.
+        pages = store.connection.execute("PRAGMA page_count").fetchone()[0]
+        store.connection.execute(f"PRAGMA max_page_count = {pages}")
+        with pytest.raises(StoreError, match="full"), store.transaction() as db:
+            store.outlet_id(db, "x" * 100_000)
+        assert [row["name"] for row in store.rows("SELECT name FROM outlets")] == ["The Planet"]
+
+
+def _unit(values: list[float]) -> np.ndarray:
+    return np.array(values, np.float32) / np.linalg.norm(values)
+
+
+def _story(
+    story_id: str, *vectors: list[float], terms: dict[str, float], first: str = "2021-08-20"
+) -> StoryCentroid:
+    total = np.sum([_unit(v) for v in vectors], axis=0)
+    return StoryCentroid(story_id, total, terms, len(vectors), first, first)
 
 
 def test_an_article_joins_the_closest_story_or_starts_one() -> None:
-    settings = Settings(story_similarity=0.8)
-    quake = _story("quake", [1, 0, 0], [0.9, 0.1, 0])
-    vote = _story("vote", [0, 1, 0])
-    near_quake = np.array([0.95, 0.05, 0], np.float32) / np.linalg.norm([0.95, 0.05, 0])
+    settings = Settings(story_similarity=0.5, story_embedding_weight=0.5)
+    quake = _story("quake", [1, 0, 0], [0.9, 0.1, 0], terms={"quake": 1.5, "chile": 0.8})
+    vote = _story("vote", [0, 1, 0], terms={"senate": 1.0, "vote": 0.5})
+    near_quake = ArticleView(_unit([0.95, 0.05, 0]), {"quake": 0.8, "tsunami": 0.6})
     assert place_article(near_quake, [quake, vote], settings).story == "quake"
-    elsewhere = np.array([0, 0, 1], np.float32)
+    # Close in meaning but sharing no word: not the same story at this weight.
+    elsewhere = ArticleView(_unit([0.2, 0.1, 1]), {"budget": 1.0})
     assert place_article(elsewhere, [quake, vote], settings).story is None
     assert place_article(elsewhere, [], settings).story is None
 
 
 def test_two_stories_that_were_one_merge_into_the_older() -> None:
-    settings = Settings(story_similarity=0.8)
-    older = _story("older", [1, 0.1, 0], first="2021-08-18")
-    younger = _story("younger", [1, -0.1, 0], first="2021-08-19")
-    placed = place_article(np.array([1, 0, 0], np.float32), [younger, older], settings)
+    settings = Settings(story_similarity=0.8, story_embedding_weight=0.5)
+    older = _story("older", [1, 0.1, 0], terms={"quake": 1.0}, first="2021-08-18")
+    younger = _story("younger", [1, -0.1, 0], terms={"quake": 1.0}, first="2021-08-19")
+    article = ArticleView(_unit([1, 0, 0]), {"quake": 1.0})
+    placed = place_article(article, [younger, older], settings)
     assert placed.story == "older" and placed.merged == ("younger",)
+
+
+def test_tf_idf_weighs_rare_words_up_and_is_unit_length() -> None:
+    weights = weigh_terms({"kabul": 2, "said": 3}, {"said": 99, "kabul": 1}, 100)
+    assert weights["kabul"] > weights["said"] > 0
+    assert abs(sum(w * w for w in weights.values()) - 1) < 1e-9
 
 
 RSS_FULL = b"""  <?xml version="1.0" encoding="utf-8"?>

@@ -16,17 +16,21 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 from newsweave.analyze.nlp import Models
 from newsweave.config import Settings
 from newsweave.corpus.cluster import (
+    ArticleView,
     StoryCentroid,
+    add_terms,
+    article_terms,
     document_vector,
     new_story_id,
     place_article,
+    weigh_terms,
     window,
 )
 from newsweave.corpus.runners import Runner
@@ -77,20 +81,60 @@ def add_articles(
     """
     report = AddReport()
     planned = _plan(store, articles, report)
-    annotator = json.dumps(models.annotator(), sort_keys=True)
+    annotator = models.annotator()
     annotations = runner.annotate([article for article, _revises in planned], models, settings)
     for (article, revises), annotation in zip(planned, annotations, strict=True):
-        with store.transaction() as db:
-            if revises:
-                _revise(db, annotation, annotator)
-                report.revised += 1
-            else:
-                _insert(store, db, annotation, annotator)
-                _file_into_story(db, annotation, settings, report)
-                report.added += 1
+        store_annotation(store, annotation, annotator, settings, report, revises=revises)
         if on_stored is not None:
             on_stored(article)
     return report
+
+
+def store_annotation(
+    store: Store,
+    annotation: Annotation,
+    annotator: Mapping[str, str],
+    settings: Settings,
+    report: AddReport,
+    *,
+    revises: bool = False,
+) -> None:
+    """Commit one annotated article: new (filed into a story) or a revision, in one transaction.
+
+    Args:
+        store: The store, open for writing.
+        annotation: The article's annotation (the article inside it).
+        annotator: The models that made it (`Models.annotator()`).
+        settings: The clustering settings.
+        report: Counts to add to.
+        revises: Whether it replaces the stored text of the same article id.
+    """
+    made_by = json.dumps(dict(annotator), sort_keys=True)
+    with store.transaction() as db:
+        if _stored_meanwhile(db, annotation.article, revises=revises):
+            # Another `add` stored it since this one planned: now it is known.
+            report.known += 1
+            return
+        if revises:
+            _revise(db, annotation, made_by)
+            report.revised += 1
+        else:
+            _insert(store, db, annotation, made_by)
+            _file_into_story(db, annotation, settings, report)
+            report.added += 1
+
+
+def _stored_meanwhile(db: Any, article: Article, *, revises: bool) -> bool:
+    """Whether this text (or, for a new article, this URL or id) is in the store already."""
+    digest = text_hash(article.text)
+    if db.execute("SELECT 1 FROM articles WHERE text_hash = ?", [digest]).fetchone():
+        return True
+    if revises:
+        return False
+    found = db.execute("SELECT 1 FROM articles WHERE id = ?", [article.id]).fetchone()
+    if found is None and article.url is not None:
+        found = db.execute("SELECT 1 FROM articles WHERE url = ?", [article.url]).fetchone()
+    return found is not None
 
 
 def _plan(
@@ -196,16 +240,34 @@ def _revise(db: Any, annotation: Annotation, annotator: str) -> None:
     )
 
 
-def _file_into_story(
-    db: Any, annotation: Annotation, settings: Settings, report: AddReport
-) -> None:
-    """Join the article to its story (or start one), merging stories that turn out one."""
+def _article_view(db: Any, annotation: Annotation, settings: Settings) -> ArticleView:
+    """The article's two views; its terms' document frequencies are counted in as it is stored."""
+    counts = article_terms(annotation)
+    terms = sorted(counts)
+    frequency: dict[str, int] = {}
+    for chunk in range(0, len(terms), 500):
+        part = terms[chunk : chunk + 500]
+        marks = ",".join("?" * len(part))
+        frequency.update(
+            db.execute(f"SELECT term, articles FROM terms WHERE term IN ({marks})", part)
+        )
+    # Articles stored before this one (just inserted): the key's maximum, not a count(*) scan,
+    # so the cost does not grow with the store.
+    documents = db.execute("SELECT max(number) - 1 FROM articles").fetchone()[0] or 0
+    db.executemany(
+        "INSERT INTO terms(term, articles) VALUES (?, 1) "
+        "ON CONFLICT(term) DO UPDATE SET articles = articles + 1",
+        [(term,) for term in terms],
+    )
+    vector = document_vector(annotation, settings.story_lead_sentences)
+    return ArticleView(vector, weigh_terms(counts, frequency, documents))
+
+
+def _candidates(db: Any, day: str | None, settings: Settings) -> list[StoryCentroid]:
+    """The stories an article may join: within the window of its day, and undated ones."""
     import numpy as np
 
-    article = annotation.article
-    vector = document_vector(annotation, settings.story_lead_sentences)
-    day = article.published[:10] if article.published else None
-    columns = "SELECT id, centroid, articles, first_seen, last_seen FROM stories "
+    columns = "SELECT id, centroid, terms, articles, first_seen, last_seen FROM stories "
     # Stories without a date yet have no window: the most recently made ones, a bounded number.
     rows = db.execute(
         columns + "WHERE merged_into IS NULL AND last_seen IS NULL ORDER BY created DESC LIMIT ?",
@@ -224,29 +286,45 @@ def _file_into_story(
             "ORDER BY last_seen DESC LIMIT ?",
             [UNDATED_CANDIDATES],
         ).fetchall()
-    rows.sort(key=lambda row: (row[3] or "~", row[0]))
-    candidates = [
-        StoryCentroid(row[0], np.frombuffer(row[1], np.float32), row[2], row[3], row[4])
+    rows.sort(key=lambda row: (row[4] or "~", row[0]))
+    return [
+        StoryCentroid(
+            row[0], np.frombuffer(row[1], np.float32), json.loads(row[2]), row[3], row[4], row[5]
+        )
         for row in rows
     ]
-    placement = place_article(vector, candidates, settings)
+
+
+def _file_into_story(
+    db: Any, annotation: Annotation, settings: Settings, report: AddReport
+) -> None:
+    """Join the article to its story (or start one), merging stories that turn out one."""
+    import numpy as np
+
+    article = annotation.article
+    view = _article_view(db, annotation, settings)
+    day = article.published[:10] if article.published else None
+    candidates = _candidates(db, day, settings)
+    placement = place_article(view, candidates, settings)
     if placement.story is None:
         story = new_story_id(article.id)
         db.execute(
             "INSERT INTO stories(id, title, first_seen, last_seen, created, articles, version, "
             "centroid) VALUES (?, ?, ?, ?, ?, 0, 0, ?)",
-            [story, article.title, day, day, now(), np.zeros_like(vector).tobytes()],
+            [story, article.title, day, day, now(), np.zeros_like(view.vector).tobytes()],
         )
         report.new_stories += 1
-        keeper = StoryCentroid(story, np.zeros_like(vector), 0, day, day)
+        keeper = StoryCentroid(story, np.zeros_like(view.vector), {}, 0, day, day)
     else:
         keeper = next(c for c in candidates if c.id == placement.story)
-    total, count = keeper.total + vector, keeper.articles + 1
+    total, count = keeper.total + view.vector, keeper.articles + 1
+    terms = add_terms(keeper.terms, view.terms)
     # An undated article does not stretch its story's dates.
     first_seen = _earliest(keeper.first_seen, day)
     last_seen = _latest(keeper.last_seen, day)
     for merged in (c for c in candidates if c.id in placement.merged):
         total, count = total + merged.total, count + merged.articles
+        terms = add_terms(terms, merged.terms)
         first_seen = _earliest(first_seen, merged.first_seen)
         last_seen = _latest(last_seen, merged.last_seen)
         db.execute(
@@ -261,10 +339,11 @@ def _file_into_story(
         "INSERT INTO story_articles(article_id, story_id) VALUES (?, ?)", [article.id, keeper.id]
     )
     db.execute(
-        "UPDATE stories SET centroid = ?, articles = ?, first_seen = ?, last_seen = ?, "
-        "version = version + 1, title = coalesce(title, ?) WHERE id = ?",
+        "UPDATE stories SET centroid = ?, terms = ?, articles = ?, first_seen = ?, "
+        "last_seen = ?, version = version + 1, title = coalesce(title, ?) WHERE id = ?",
         [
             total.astype(np.float32).tobytes(),
+            json.dumps(terms, sort_keys=True),
             count,
             first_seen,
             last_seen,

@@ -3,25 +3,32 @@
 Written here rather than taken from a library: the clusterers at hand (scikit-learn's,
 HDBSCAN) regroup the whole corpus at each call, so story ids would change as articles arrive,
 and their cost grows with the corpus. A newsroom needs the opposite: ids that never change and
-a constant cost per article. The rule is the classic single-pass one of topic detection and
-tracking (Allan et al., 1998), with a time window:
+a constant cost per article. The rule is the single-pass one of topic detection and tracking
+(Allan et al., 1998), with a time window and two views of an article:
 
-- an article's vector is the mean of the MiniLM embeddings of its lead sentences (the first
-  `story_lead_sentences`: the lead says what the story is; later paragraphs drift into
-  background shared by many stories of one topic), unit length;
-- the candidates are the stories seen within `story_window_days` of the article's date (the
-  store's index on `last_seen` finds them, so the cost does not grow with the store), and a
-  bounded number of the newest stories that have no date yet;
-- the article joins the candidate whose centroid (the mean of its members' vectors) is most
-  similar, when the cosine reaches `story_similarity`; else it starts a story. When it reaches
-  the threshold with two stories whose centroids are as close to each other, they were one
-  story all along: they merge into the older one, and the younger id keeps resolving to it.
+- *meaning*: the mean of the MiniLM embeddings of its first `story_lead_sentences` sentences
+  (the lead says what the story is; later paragraphs drift into background that many stories
+  of one topic share), of unit length;
+- *words*: TF-IDF over the content lemmas of its first TERM_SENTENCES sentences, with document
+  frequencies counted incrementally over the store (the classic online IDF of TDT), of unit
+  length. Names and rare words separate two stories on one topic, which embeddings blur;
+- a story holds the sum of its members' vectors in each view (its centroid), words truncated to
+  STORY_TERMS weights so a long story stays small;
+- the similarity of an article and a story is `story_embedding_weight` times the cosine of
+  meaning plus the rest times the cosine of words. The candidates are the stories seen within
+  `story_window_days` of the article's date (the store's index on `last_seen` finds them, so
+  the cost does not grow with the store), and a bounded number of the newest undated stories;
+- the article joins the most similar candidate when the similarity reaches `story_similarity`;
+  else it starts a story. When it reaches it with two stories that are as similar to each other,
+  they were one story all along: they merge into the older, and the younger id keeps resolving.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+import math
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
@@ -35,23 +42,37 @@ if TYPE_CHECKING:
 
     Vector = npt.NDArray[np.float32]
 
+# Sentences whose terms make an article's word view: its first paragraphs.
+TERM_SENTENCES = 10
+# Weights a story keeps in its word view: its most weighty terms.
+STORY_TERMS = 300
+
+
+@dataclass(frozen=True)
+class ArticleView:
+    """An article as clustering sees it: unit meaning vector and unit TF-IDF term weights."""
+
+    vector: Vector
+    terms: Mapping[str, float]
+
 
 @dataclass(frozen=True)
 class StoryCentroid:
-    """A story as clustering sees it: the sum of its members' vectors, and when it was seen."""
+    """A story as clustering sees it: sums of its members' views, and when it was seen."""
 
     id: str
     total: Vector
+    terms: Mapping[str, float]
     articles: int
     first_seen: str | None
     last_seen: str | None
 
-    def similarity(self, vector: Vector) -> float:
-        """Cosine of a unit vector with the story's mean vector."""
-        import numpy as np
-
-        norm = float(np.linalg.norm(self.total))
-        return float(self.total @ vector) / norm if norm else 0.0
+    def similarity(self, article: ArticleView, settings: Settings) -> float:
+        """The weighted cosines of the article's two views with the story's."""
+        meaning = _cosine(self.total, article.vector)
+        words = _term_cosine(self.terms, article.terms)
+        weight = settings.story_embedding_weight
+        return weight * meaning + (1.0 - weight) * words
 
 
 @dataclass(frozen=True)
@@ -64,7 +85,7 @@ class Placement:
 
 
 def document_vector(annotation: Annotation, lead_sentences: int) -> Vector:
-    """An article's vector: the mean of its first sentences' embeddings, of unit length.
+    """An article's meaning: the mean of its first sentences' embeddings, of unit length.
 
     Args:
         annotation: The article's annotation (sentence embeddings in order).
@@ -81,6 +102,45 @@ def document_vector(annotation: Annotation, lead_sentences: int) -> Vector:
     return unit
 
 
+def article_terms(annotation: Annotation) -> Counter[str]:
+    """How often each content lemma occurs in the article's first TERM_SENTENCES sentences."""
+    return Counter(t for s in annotation.sentences[:TERM_SENTENCES] for t in s.terms if len(t) > 1)
+
+
+def weigh_terms(
+    counts: Mapping[str, int], document_frequency: Mapping[str, int], documents: int
+) -> dict[str, float]:
+    """Unit-length TF-IDF weights: (1 + log tf) * (log((N + 1) / (df + 1)) + 1).
+
+    The smoothed IDF of scikit-learn: in a young store every shared word has a document
+    frequency near N, and the plain log(N / df) would weigh it zero, so that a second article
+    could never join the first's story by its words.
+
+    Args:
+        counts: Term counts of one article.
+        document_frequency: In how many stored articles each term occurs (before this one).
+        documents: How many articles are stored (before this one).
+    """
+    weights = {
+        term: (1.0 + math.log(count))
+        * (math.log((documents + 1) / (document_frequency.get(term, 0) + 1)) + 1.0)
+        for term, count in counts.items()
+    }
+    norm = math.sqrt(sum(w * w for w in weights.values()))
+    return {term: w / norm for term, w in weights.items() if w > 0} if norm else {}
+
+
+def add_terms(story: Mapping[str, float], article: Mapping[str, float]) -> dict[str, float]:
+    """A story's word view with an article's added, truncated to its STORY_TERMS heaviest."""
+    total = dict(story)
+    for term, weight in article.items():
+        total[term] = total.get(term, 0.0) + weight
+    if len(total) > STORY_TERMS:
+        kept = sorted(total.items(), key=lambda item: (-item[1], item[0]))[:STORY_TERMS]
+        total = dict(kept)
+    return total
+
+
 def window(day: str, days: int) -> tuple[str, str]:
     """The first and last day (ISO) of the time window around a day."""
     center = date.fromisoformat(day)
@@ -93,20 +153,20 @@ def new_story_id(article_id: str) -> str:
 
 
 def place_article(
-    vector: Vector, candidates: Sequence[StoryCentroid], settings: Settings
+    article: ArticleView, candidates: Sequence[StoryCentroid], settings: Settings
 ) -> Placement:
     """Which story an article joins, or None for a new one (see the module docstring).
 
     Args:
-        vector: The article's unit vector (document_vector).
+        article: The article's views.
         candidates: The stories within the time window, oldest first.
-        settings: `story_similarity`, the cosine from which an article joins a story.
+        settings: `story_similarity` and `story_embedding_weight`.
 
     Returns:
         The placement: the story joined (the oldest of those that merge) or None.
     """
     scored = sorted(
-        ((story.similarity(vector), n, story) for n, story in enumerate(candidates)),
+        ((story.similarity(article, settings), n, story) for n, story in enumerate(candidates)),
         key=lambda entry: (-entry[0], entry[1]),
     )
     joined = [story for score, _n, story in scored if score >= settings.story_similarity]
@@ -116,7 +176,7 @@ def place_article(
     merged = tuple(
         other.id
         for other in joined[1:]
-        if _centroid_cosine(best, other) >= settings.story_similarity
+        if _story_similarity(best, other, settings) >= settings.story_similarity
     )
     if merged:
         # The oldest story keeps its id; the others merge into it.
@@ -127,8 +187,24 @@ def place_article(
     return Placement(best.id, scored[0][0])
 
 
-def _centroid_cosine(first: StoryCentroid, second: StoryCentroid) -> float:
+def _story_similarity(first: StoryCentroid, second: StoryCentroid, settings: Settings) -> float:
+    weight = settings.story_embedding_weight
+    meaning = _cosine(first.total, second.total)
+    return weight * meaning + (1.0 - weight) * _term_cosine(first.terms, second.terms)
+
+
+def _cosine(first: Vector, second: Vector) -> float:
     import numpy as np
 
-    norms = float(np.linalg.norm(first.total)) * float(np.linalg.norm(second.total))
-    return float(first.total @ second.total) / norms if norms else 0.0
+    norms = float(np.linalg.norm(first)) * float(np.linalg.norm(second))
+    return float(first @ second) / norms if norms else 0.0
+
+
+def _term_cosine(first: Mapping[str, float], second: Mapping[str, float]) -> float:
+    if len(second) < len(first):
+        first, second = second, first
+    dot = sum(weight * second.get(term, 0.0) for term, weight in first.items())
+    norms = math.sqrt(sum(w * w for w in first.values())) * math.sqrt(
+        sum(w * w for w in second.values())
+    )
+    return dot / norms if norms else 0.0

@@ -77,6 +77,7 @@ CREATE TABLE stories (
     articles INTEGER NOT NULL DEFAULT 0,
     version INTEGER NOT NULL DEFAULT 0,
     centroid BLOB NOT NULL,
+    terms TEXT NOT NULL DEFAULT '{}',
     merged_into TEXT REFERENCES stories(id)
 );
 CREATE INDEX stories_by_last_seen ON stories(last_seen) WHERE merged_into IS NULL;
@@ -86,6 +87,10 @@ CREATE TABLE story_articles (
     story_id TEXT NOT NULL REFERENCES stories(id)
 );
 CREATE INDEX story_articles_by_story ON story_articles(story_id);
+CREATE TABLE terms (
+    term TEXT PRIMARY KEY,
+    articles INTEGER NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE briefs (
     story_id TEXT NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
     settings TEXT NOT NULL,
@@ -243,14 +248,23 @@ class Store:
             raise StoreError(f"{self.path}: cannot write the store ({error})") from None
         try:
             yield self.connection
+        except sqlite3.OperationalError as error:
+            # A full disk, a read-only file: the whole transaction is undone, nothing half-written.
+            self._rollback()
+            raise StoreError(f"{self.path}: cannot write the store ({error})") from None
         except BaseException:
-            self.connection.execute("ROLLBACK")
+            self._rollback()
             raise
         try:
             self.connection.execute("COMMIT")
         except sqlite3.OperationalError as error:
-            self.connection.execute("ROLLBACK")
+            self._rollback()
             raise StoreError(f"{self.path}: cannot write the store ({error})") from None
+
+    def _rollback(self) -> None:
+        # SQLite may have rolled back already (a full disk does): then there is nothing to undo.
+        if self.connection.in_transaction:
+            self.connection.execute("ROLLBACK")
 
     def rows(self, sql: str, parameters: Sequence[Any] = ()) -> list[dict[str, Any]]:
         """The rows of a query, each readable by column name."""

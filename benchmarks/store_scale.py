@@ -1,0 +1,133 @@
+"""The store at scale: adding 3,000 real articles, and reading stories, search and briefs back.
+
+Articles: AllSides (2,677) and ECB+ (492) from ../shared/eval/clustering, annotated once and
+cached by benchmarks/clustering.py (the same annotations). Measured in one run:
+- storing: each annotation committed as `newsweave add` commits it (article, annotation, story
+  filing, term frequencies: corpus/add.py `store_annotation`), timed one by one: articles per
+  second, the median of the first 500 against the last 500 (the cost must not grow with the
+  store), peak memory of the process and the store's size on disk. Annotation, the per-article
+  NLP, comes before and is measured by benchmarks/throughput.py;
+- `newsweave stories` and `newsweave search` on that store: wall time of the command (a new
+  process, as a user runs it) and of the function alone, medians of 5;
+- `newsweave brief --story ID` (first call: woven from stored annotations; second: cached)
+  against `newsweave brief FILE` of the same articles as JSON Lines, medians of 3.
+
+    python -m benchmarks.store_scale [--eval-dir DIR]
+
+Writes benchmarks/results/store_scale.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from benchmarks.clustering import annotate_set, load_set
+from benchmarks.report import add_eval_dir, write_results
+from newsweave import Models, Settings
+from newsweave.corpus.add import AddReport, store_annotation
+from newsweave.corpus.lookup import list_stories, search_articles
+from newsweave.corpus.store import Store
+
+NEWSWEAVE = str(Path(sys.executable).parent / "newsweave")
+QUERY = "supreme court ruling"
+
+
+def _median_seconds(action: Callable[[], object], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def _command(*args: str) -> Callable[[], object]:
+    def run() -> object:
+        return subprocess.run([NEWSWEAVE, *args], capture_output=True, check=True)
+
+    return run
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    add_eval_dir(parser)
+    args = parser.parse_args()
+    models = Models(Settings(), threads=2)
+    records: dict[str, dict[str, Any]] = {}
+    annotations = []
+    for name in ("allsides", "ecbplus"):
+        rows, _gold = load_set(args.eval_dir, name)
+        records.update({r["id"]: r for r in rows})
+        annotations += annotate_set(name, rows, models)
+    results: dict[str, Any] = {"articles": len(annotations)}
+    with tempfile.TemporaryDirectory() as folder:
+        db = Path(folder) / "scale.db"
+        settings, report, annotator = Settings(), AddReport(), models.annotator()
+        times = []
+        with Store(db) as store:
+            for annotation in annotations:
+                started = time.perf_counter()
+                store_annotation(store, annotation, annotator, settings, report)
+                times.append(time.perf_counter() - started)
+        first = statistics.median(times[:500]) * 1000
+        last = statistics.median(times[-500:]) * 1000
+        results |= {
+            "store articles per second": len(times) / sum(times),
+            "first 500 median ms": first,
+            "last 500 median ms": last,
+            "last/first": last / first,
+            "peak memory MB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "store MB": sum(p.stat().st_size for p in Path(folder).glob("scale.db*")) / 1e6,
+            "stories": report.new_stories - report.merged_stories,
+        }
+        with Store(db, readonly=True) as store:
+            results["stories (function) ms"] = 1000 * _median_seconds(
+                lambda: list_stories(store), 5
+            )
+            results["search (function) ms"] = 1000 * _median_seconds(
+                lambda: search_articles(store, QUERY), 5
+            )
+            stories = list_stories(store)
+        results["stories (command) ms"] = 1000 * _median_seconds(
+            _command("stories", "--db", str(db), "--format", "json"), 5
+        )
+        results["search (command) ms"] = 1000 * _median_seconds(
+            _command("search", QUERY, "--db", str(db), "--format", "json"), 5
+        )
+        story = max(stories, key=lambda s: (len(s.articles), s.id))
+        dump = Path(folder) / "story.jsonl"
+        dump.write_text("".join(json.dumps(records[a]) + "\n" for a in story.articles), "utf-8")
+        results["brief story articles"] = len(story.articles)
+        results["brief FILE s"] = _median_seconds(_command("brief", str(dump), "-q"), 3)
+        started = time.perf_counter()
+        _command("brief", "--story", story.id, "--db", str(db), "-q")()
+        results["brief --story, woven s"] = time.perf_counter() - started
+        results["brief --story, cached s"] = _median_seconds(
+            _command("brief", "--story", story.id, "--db", str(db), "-q"), 3
+        )
+    width = max(len(key) for key in results)
+    print()
+    for key, value in results.items():
+        print(
+            f"{key:<{width}}  {value:,.2f}"
+            if isinstance(value, float)
+            else f"{key:<{width}}  {value}"
+        )
+    files = results["brief FILE s"]
+    woven, cached = results["brief --story, woven s"], results["brief --story, cached s"]
+    print(f"brief FILE / brief --story: {files / woven:.1f}x woven, {files / cached:.1f}x cached")
+    write_results("store_scale", "store_scale", results)
+
+
+if __name__ == "__main__":
+    main()
