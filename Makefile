@@ -19,8 +19,13 @@ $(STAMP): pyproject.toml requirements/constraints.txt requirements/models.txt
 	$(BIN)/python -m newsweave.analyze.wordtable
 	touch $(STAMP)
 
+# The bundled example into a store (demo.db; adding twice stores nothing twice), its stories,
+# and the brief of its story from the stored annotations.
+DEMO_DB ?= demo.db
 demo: install
-	$(BIN)/newsweave brief examples/russia-taliban/
+	$(BIN)/newsweave add examples/russia-taliban/ --db $(DEMO_DB)
+	$(BIN)/newsweave stories --db $(DEMO_DB)
+	$(BIN)/newsweave brief --db $(DEMO_DB) --story "$$($(BIN)/newsweave stories --db $(DEMO_DB) --format json | $(BIN)/python -c 'import json, sys; print(json.load(sys.stdin)[0]["id"])')"
 
 test: install
 	$(BIN)/python -m pytest

@@ -88,9 +88,15 @@ def add(
     if not quiet:
         say(
             f"{db}: {done.added} added, {done.revised} revised, {done.known} already stored; "
-            f"{done.new_stories} new stories, {done.merged_stories} merged; the store holds "
-            f"{counts['articles']} articles in {counts['stories']} stories"
+            f"{_count(done.new_stories, 'new story', 'new stories')}, "
+            f"{done.merged_stories} merged; the store holds "
+            f"{_count(counts['articles'], 'article')} in "
+            f"{_count(counts['stories'], 'story', 'stories')}"
         )
+
+
+def _count(number: int, one: str, many: str | None = None) -> str:
+    return f"{number} {one if number == 1 else many or one + 's'}"
 
 
 def _since_day(since: str | None) -> str | None:
