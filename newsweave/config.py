@@ -82,10 +82,10 @@ class Settings:
         "more articles cites at most this many others.",
     )
     story_similarity: float = _setting(
-        0.3,
-        "Similarity (0-1) from which a new article joins a stored story: story_embedding_weight "
-        "times the MiniLM cosine of their leads plus the rest times their TF-IDF cosine; below "
-        "it the article starts a story (newsweave add).",
+        0.35,
+        "Similarity (0-1) from which a new article joins a stored story: its mean similarity to "
+        "the story's articles, story_embedding_weight times the MiniLM cosine of their leads plus "
+        "the rest times their TF-IDF cosine; below it the article starts a story (newsweave add).",
     )
     story_embedding_weight: float = _setting(
         0.3, "Weight of the MiniLM cosine in story_similarity; the TF-IDF cosine has the rest."

@@ -18,7 +18,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newsweave.analyze.nlp import Models
 from newsweave.config import Settings
@@ -37,8 +37,13 @@ from newsweave.corpus.runners import Runner
 from newsweave.corpus.store import Store, now
 from newsweave.models import Annotation, Article
 
+if TYPE_CHECKING:
+    from newsweave.corpus.cluster import Vector
+
 # How many of the most recently seen stories an undated article is compared with.
 UNDATED_CANDIDATES = 500
+# How many candidate stories, the closest in meaning, are compared by their words as well.
+SHORTLIST = 50
 
 
 @dataclass
@@ -263,7 +268,9 @@ def _article_view(db: Any, annotation: Annotation, settings: Settings) -> Articl
     return ArticleView(vector, weigh_terms(counts, frequency, documents))
 
 
-def _candidates(db: Any, day: str | None, settings: Settings) -> list[StoryCentroid]:
+def _candidates(
+    db: Any, day: str | None, vector: Vector, settings: Settings
+) -> list[StoryCentroid]:
     """The stories an article may join: within the window of its day, and undated ones."""
     import numpy as np
 
@@ -286,12 +293,21 @@ def _candidates(db: Any, day: str | None, settings: Settings) -> list[StoryCentr
             "ORDER BY last_seen DESC LIMIT ?",
             [UNDATED_CANDIDATES],
         ).fetchall()
-    rows.sort(key=lambda row: (row[4] or "~", row[0]))
+    totals = [np.frombuffer(row[1], np.float32) for row in rows]
+    if len(rows) > SHORTLIST:
+        # Decoding a story's words costs more than comparing its meaning: only the stories
+        # closest in meaning (average linkage) are compared by words too.
+        meaning = [
+            float(total @ vector) / max(row[3], 1) for total, row in zip(totals, rows, strict=True)
+        ]
+        keep = sorted(range(len(rows)), key=lambda n: -meaning[n])[:SHORTLIST]
+        rows, totals = [rows[n] for n in keep], [totals[n] for n in keep]
+    chosen = sorted(
+        zip(rows, totals, strict=True), key=lambda pair: (pair[0][4] or "~", pair[0][0])
+    )
     return [
-        StoryCentroid(
-            row[0], np.frombuffer(row[1], np.float32), json.loads(row[2]), row[3], row[4], row[5]
-        )
-        for row in rows
+        StoryCentroid(row[0], total, json.loads(row[2]), row[3], row[4], row[5])
+        for row, total in chosen
     ]
 
 
@@ -304,7 +320,7 @@ def _file_into_story(
     article = annotation.article
     view = _article_view(db, annotation, settings)
     day = article.published[:10] if article.published else None
-    candidates = _candidates(db, day, settings)
+    candidates = _candidates(db, day, view.vector, settings)
     placement = place_article(view, candidates, settings)
     if placement.story is None:
         story = new_story_id(article.id)

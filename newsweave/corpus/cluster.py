@@ -12,10 +12,11 @@ a constant cost per article. The rule is the single-pass one of topic detection 
 - *words*: TF-IDF over the content lemmas of its first TERM_SENTENCES sentences, with document
   frequencies counted incrementally over the store (the classic online IDF of TDT), of unit
   length. Names and rare words separate two stories on one topic, which embeddings blur;
-- a story holds the sum of its members' vectors in each view (its centroid), words truncated to
-  STORY_TERMS weights so a long story stays small;
-- the similarity of an article and a story is `story_embedding_weight` times the cosine of
-  meaning plus the rest times the cosine of words. The candidates are the stories seen within
+- a story holds the sum of its members' vectors in each view, words truncated to STORY_TERMS
+  weights so a long story stays small;
+- the similarity of an article and a story is its mean similarity to the story's members
+  (average linkage, from those sums): `story_embedding_weight` times the cosine of meaning plus
+  the rest times the cosine of words. The candidates are the stories seen within
   `story_window_days` of the article's date (the store's index on `last_seen` finds them, so
   the cost does not grow with the store), and a bounded number of the newest undated stories;
 - the article joins the most similar candidate when the similarity reaches `story_similarity`;
@@ -46,6 +47,10 @@ if TYPE_CHECKING:
 TERM_SENTENCES = 10
 # Weights a story keeps in its word view: its most weighty terms.
 STORY_TERMS = 300
+# The fewest documents IDF assumes: in a young store a word seen in one of two articles is not
+# thereby common, and the IDF of so few documents would weigh down exactly the words that two
+# reports of one story share.
+MIN_DOCUMENTS = 100
 
 
 @dataclass(frozen=True)
@@ -68,9 +73,16 @@ class StoryCentroid:
     last_seen: str | None
 
     def similarity(self, article: ArticleView, settings: Settings) -> float:
-        """The weighted cosines of the article's two views with the story's."""
-        meaning = _cosine(self.total, article.vector)
-        words = _term_cosine(self.terms, article.terms)
+        """The article's mean similarity to the story's members, both views weighted.
+
+        Average linkage: the dot product with the sum of the members' unit vectors, over their
+        number. The cosine with the centroid instead (the sum's direction) favours big, varied
+        stories, which then swallow their neighbours: on AllSides it merged too much (B-cubed
+        precision 0.61 at the threshold where this one has 0.90).
+        """
+        count = max(self.articles, 1)
+        meaning = float(self.total @ article.vector) / count
+        words = _dot(self.terms, article.terms) / count
         weight = settings.story_embedding_weight
         return weight * meaning + (1.0 - weight) * words
 
@@ -119,8 +131,10 @@ def weigh_terms(
     Args:
         counts: Term counts of one article.
         document_frequency: In how many stored articles each term occurs (before this one).
-        documents: How many articles are stored (before this one).
+        documents: How many articles are stored (before this one); at least MIN_DOCUMENTS
+            are assumed.
     """
+    documents = max(documents, MIN_DOCUMENTS)
     weights = {
         term: (1.0 + math.log(count))
         * (math.log((documents + 1) / (document_frequency.get(term, 0) + 1)) + 1.0)
@@ -188,23 +202,15 @@ def place_article(
 
 
 def _story_similarity(first: StoryCentroid, second: StoryCentroid, settings: Settings) -> float:
+    """Average linkage between two stories: the mean similarity of their members' pairs."""
+    pairs = max(first.articles, 1) * max(second.articles, 1)
+    meaning = float(first.total @ second.total) / pairs
+    words = _dot(first.terms, second.terms) / pairs
     weight = settings.story_embedding_weight
-    meaning = _cosine(first.total, second.total)
-    return weight * meaning + (1.0 - weight) * _term_cosine(first.terms, second.terms)
+    return weight * meaning + (1.0 - weight) * words
 
 
-def _cosine(first: Vector, second: Vector) -> float:
-    import numpy as np
-
-    norms = float(np.linalg.norm(first)) * float(np.linalg.norm(second))
-    return float(first @ second) / norms if norms else 0.0
-
-
-def _term_cosine(first: Mapping[str, float], second: Mapping[str, float]) -> float:
+def _dot(first: Mapping[str, float], second: Mapping[str, float]) -> float:
     if len(second) < len(first):
         first, second = second, first
-    dot = sum(weight * second.get(term, 0.0) for term, weight in first.items())
-    norms = math.sqrt(sum(w * w for w in first.values())) * math.sqrt(
-        sum(w * w for w in second.values())
-    )
-    return dot / norms if norms else 0.0
+    return sum(weight * second.get(term, 0.0) for term, weight in first.items())
