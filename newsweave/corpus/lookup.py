@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -231,13 +230,3 @@ def search_articles(store: Store, query: str, limit: int = SEARCH_LIMIT) -> list
         [match, limit],
     )
     return [dict(row) for row in rows]
-
-
-def story_articles(store: Store, story_id: str) -> Sequence[str]:
-    """The ids of a story's articles, in the order `stories` lists them."""
-    rows = store.rows(
-        "SELECT article_id FROM story_articles m JOIN articles a ON a.id = m.article_id "
-        "WHERE m.story_id = ? ORDER BY a.number",
-        [story_id],
-    )
-    return [row["article_id"] for row in rows]
