@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import signal
@@ -201,3 +202,65 @@ def test_two_adds_at_once_both_complete(tmp_path: Path, example_dir: Path) -> No
 
     # Every text once (which of two ids of one text is kept depends on who came first).
     assert texts(db) == texts(tmp_path / "one-run.db")
+
+
+@pytest.mark.eval
+def test_real_feeds_become_stored_articles_and_stories(tmp_path: Path, eval_dir: Path) -> None:
+    feeds = [
+        eval_dir / "feeds" / name
+        for name in (
+            "rssparser__guardian.rss",
+            "feedjira__TechCrunch.xml",
+            "nodefeedparser__tpm.atom",
+        )
+    ]
+    db = str(tmp_path / "feeds.db")
+    result = _run("add", *map(str, feeds), "--db", db)
+    assert "whitespace before the XML declaration" in result.stderr  # TechCrunch's quirk
+    connection = sqlite3.connect(db)
+    partial, full = connection.execute(
+        "SELECT sum(partial), sum(1 - partial) FROM articles"
+    ).fetchone()
+    assert partial >= 50 and full >= 15  # Guardian teasers; TechCrunch full text
+    outlets = {row[0] for row in connection.execute("SELECT name FROM outlets")}
+    assert {"The Guardian", "TechCrunch"} <= outlets
+    assert _json("stories", "--db", db)
+    hits = _json("search", "Trump", "--db", db)
+    assert hits and all(hit["story"] for hit in hits)
+
+
+def test_a_web_archive_adds_its_pages_with_their_urls_and_capture_dates(tmp_path: Path) -> None:
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    page = (
+        b"<html><head><title>Bridge reopens after repairs</title></head><body><article>"
+        b"<p>The old bridge over the river reopened on Monday after two years of repairs, the "
+        b"city council said, and traffic returned within the hour.</p><p>Engineers replaced the "
+        b"steel deck and strengthened the piers, which had been damaged in the 2019 floods.</p>"
+        b"</article></body></html>"
+    )
+    archive = tmp_path / "crawl.warc.gz"
+    with archive.open("wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        for url, kind, body in (
+            ("https://news.example/bridge", "text/html; charset=utf-8", page),
+            ("https://news.example/logo.png", "image/png", b"\x89PNG\r\n"),
+        ):
+            headers = StatusAndHeaders("200 OK", [("Content-Type", kind)], protocol="HTTP/1.1")
+            record = writer.create_warc_record(
+                url,
+                "response",
+                payload=io.BytesIO(body),
+                http_headers=headers,
+                warc_headers_dict={"WARC-Date": "2021-08-16T10:00:00Z"},
+            )
+            writer.write_record(record)
+    db = str(tmp_path / "warc.db")
+    result = _run("add", str(archive), "--db", db)
+    assert "1 image/png responses" in result.stderr
+    (story,) = _json("stories", "--db", db)
+    shown = _json("show", story["articles"][0], "--db", db)
+    assert shown["url"] == "https://news.example/bridge"
+    assert shown["published"].startswith("2021-08-16")
+    assert "steel deck" in shown["text"]
