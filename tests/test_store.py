@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 import io
+import multiprocessing
+import multiprocessing.synchronize
 import sqlite3
 from pathlib import Path
 
@@ -89,6 +91,32 @@ def test_a_full_disk_is_one_message_and_loses_nothing(tmp_path: Path) -> None:
         with pytest.raises(StoreError, match="full"), store.transaction() as db:
             store.outlet_id(db, "x" * 100_000)
         assert [row["name"] for row in store.rows("SELECT name FROM outlets")] == ["The Planet"]
+
+
+def _open_and_write(path: Path, start: multiprocessing.synchronize.Barrier) -> None:
+    start.wait()
+    with Store(path) as store, store.transaction() as db:
+        store.outlet_id(db, f"Outlet {multiprocessing.current_process().name}")
+
+
+def test_processes_that_create_one_store_at_once_all_get_in(tmp_path: Path) -> None:
+    # While a new file is still in rollback mode SQLite refuses some locks at once, whatever the
+    # busy timeout: two concurrent `add`s failed there on CI; 4 processes did in 2 rounds of 60.
+    context = multiprocessing.get_context("fork")
+    for round_number in range(15):
+        path = tmp_path / f"s{round_number}.db"
+        start = context.Barrier(4)
+        workers = [
+            context.Process(target=_open_and_write, args=(path, start), name=str(n))
+            for n in range(4)
+        ]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(timeout=120)
+        assert [worker.exitcode for worker in workers] == [0, 0, 0, 0]
+        with Store(path, readonly=True) as store:
+            assert store.counts()["outlets"] == 4
 
 
 def _unit(values: list[float]) -> np.ndarray:

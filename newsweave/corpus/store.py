@@ -16,6 +16,7 @@ process killed at any point leaves the store as it was after the last whole arti
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -191,8 +192,7 @@ class Store:
         connection.execute("PRAGMA foreign_keys = ON")
         if not self.readonly:
             try:
-                connection.execute("PRAGMA journal_mode = WAL")
-                self._migrate(connection, version)
+                self._prepare(connection, version)
             except sqlite3.OperationalError as error:
                 connection.close()
                 raise StoreError(f"{label}: cannot write the store ({error})") from None
@@ -214,6 +214,29 @@ class Store:
             if tables == 0:
                 return APPLICATION_ID, 0  # an empty SQLite file: a store to create
         return application, version
+
+    def _prepare(self, connection: sqlite3.Connection, version: int) -> None:
+        """Switch to WAL and migrate, waiting out other processes that open the store at once.
+
+        The busy timeout does not cover everything here: while the file is still in rollback
+        mode (a store being created), SQLite answers "locked" at once rather than risk a
+        deadlock between two connections that both hold a read lock and want to write. Those
+        moments are short, so a lock error is retried until the busy timeout is spent.
+        """
+        deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+        while True:
+            try:
+                mode = connection.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+                if str(mode).lower() != "wal":
+                    # SQLite refuses the switch by answering the old mode, not with an error.
+                    raise sqlite3.OperationalError("database is locked")
+                self._migrate(connection, version)
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+            version = int(connection.execute("PRAGMA user_version").fetchone()[0])
 
     def _migrate(self, connection: sqlite3.Connection, version: int) -> None:
         """Bring the schema to SCHEMA_VERSION, one migration per transaction."""
