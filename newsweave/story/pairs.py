@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 from newsweave.analyze.nlp import Embedder
 from newsweave.analyze.wordtable import WORD_BATCH
 from newsweave.models import Span
-from newsweave.story.conflicts import Conflict, Statement, find_conflicts, name_key, numbers
+from newsweave.story.conflicts import Conflict, Statement, find_conflicts, name_key
 from newsweave.story.index import StoryIndex
 
 if TYPE_CHECKING:
@@ -264,7 +264,7 @@ class PairScorer:
             float(index.share_informative_word(first, second)),
             float(mutual),
             (actors - matched_a - matched_b) / actors if actors else 0.0,
-            float(bool(set(numbers(a.text)) & set(numbers(b.text)))),
+            float(bool(a.values & b.values)),
             # The same speaker in both: one person's statement, reported twice (a role).
             float(
                 any(
