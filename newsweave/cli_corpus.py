@@ -228,4 +228,20 @@ def brief_from_store(
     output.write_text(renderer(result))
 
 
-__all__ = ["add", "brief_from_store", "db_option", "search", "show", "stories"]
+@main.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--set", "assignments", multiple=True, metavar="NAME=VALUE", help="Brief setting.")
+def serve(db: str, host: str, port: int, assignments: tuple[str, ...]) -> None:
+    """Serve the store's stories, briefs and articles as web pages and a JSON API."""
+    import uvicorn
+
+    from newsweave.web.app import create_app
+
+    app = create_app(db, parse_settings(assignments))
+    say(f"serving {db} on http://{host}:{port}/ (Ctrl-C stops)")
+    uvicorn.run(app, host=host, port=port, log_level="warning", limit_concurrency=200)
+
+
+__all__ = ["add", "brief_from_store", "db_option", "search", "serve", "show", "stories"]

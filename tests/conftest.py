@@ -80,3 +80,54 @@ def eval_dir() -> Path:
 def aligned(index: StoryIndex, settings: Settings) -> Alignment:
     """The alignment of a (hand-built) story with this process's models."""
     return align_story(index, settings, MODELS)
+
+
+# Article fields a hostile page could carry: markup, event handlers, script URLs, a style break.
+HOSTILE_TITLE = '<script>alert("title")</script> Harbour <b>fire</b>'
+HOSTILE_OUTLET = "</style><img src=x onerror=alert('outlet')>"
+HOSTILE_TEXT = (
+    "A fire broke out at the harbour of Port Elm on Monday, the fire service said. "
+    "<script>alert('text')</script> Officials said 12 boats were damaged.\n\n"
+    "\"><img src=x onerror=alert('attr')> The harbour master said the fire started in a "
+    "warehouse near the fish market. Crews from three towns fought the fire for six hours.\n\n"
+    "</style><style>body{display:none}</style> The harbour will reopen on Wednesday, "
+    "the port authority said."
+)
+
+
+def hostile_articles() -> list[Article]:
+    """Two reports of one harbour fire whose every field is hostile markup."""
+    return [
+        Article(
+            "hostile-1",
+            HOSTILE_TEXT,
+            title=HOSTILE_TITLE,
+            outlet=HOSTILE_OUTLET,
+            published="2024-05-06",
+            url="javascript:alert('url')",
+        ),
+        Article(
+            "hostile-2",
+            HOSTILE_TEXT.replace("12 boats", "twelve boats"),
+            title="Fire at Port Elm harbour",
+            outlet="The Coast <i>Herald</i>",
+            published="2024-05-06",
+            url='https://example.org/fire?x="><script>alert(1)</script>',
+        ),
+    ]
+
+
+@pytest.fixture(scope="session")
+def web_store(
+    tmp_path_factory: pytest.TempPathFactory, example_annotations: list[Annotation], models: Models
+) -> Path:
+    """A store of the example (one story) and a hostile story, as the web tests serve it."""
+    from newsweave.corpus.add import AddReport, store_annotation
+    from newsweave.corpus.store import Store
+
+    path = tmp_path_factory.mktemp("web") / "web.db"
+    settings = Settings()
+    with Store(path) as store:
+        for annotation in [*example_annotations, *annotate(hostile_articles())]:
+            store_annotation(store, annotation, models.annotator(), settings, AddReport())
+    return path

@@ -41,6 +41,8 @@ class StorySummary:
     articles: tuple[str, ...]
     outlets: tuple[str, ...]
     sources: int
+    # Each article's publication day (None when undated), in the order of `articles`.
+    published: tuple[str | None, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form of `stories --format json`."""
@@ -67,7 +69,8 @@ def list_stories(
             outlet counts as one of its own).
     """
     rows = store.rows(
-        "SELECT s.id, s.title, s.first_seen, s.last_seen, a.id AS article, o.name AS outlet "
+        "SELECT s.id, s.title, s.first_seen, s.last_seen, a.id AS article, o.name AS outlet, "
+        "a.published "
         "FROM stories s JOIN story_articles m ON m.story_id = s.id "
         "JOIN articles a ON a.id = m.article_id LEFT JOIN outlets o ON o.id = a.outlet_id "
         "WHERE s.merged_into IS NULL AND (? IS NULL OR s.last_seen >= ?) "
@@ -93,6 +96,7 @@ def list_stories(
                 tuple(m["article"] for m in members),
                 outlets,
                 sources,
+                tuple(m["published"] for m in members),
             )
         )
     return stories
@@ -144,6 +148,37 @@ def stored_article(store: Store, article_id: str) -> tuple[Article, dict[str, An
         "partial": bool(row["partial"]),
     }
     return article, stored
+
+
+def stored_annotation(store: Store, article_id: str) -> Annotation:
+    """An article's stored annotation (the article by its exact id).
+
+    Raises:
+        NotFoundError: When no article has that id.
+    """
+    rows = store.rows(
+        "SELECT a.text, a.data AS article, n.data AS annotation "
+        "FROM articles a JOIN annotations n ON n.article_id = a.id WHERE a.id = ?",
+        [article_id],
+    )
+    if not rows:
+        raise NotFoundError(f"no article {article_id!r} in {store.path}")
+    article = {**json.loads(rows[0]["article"]), "text": rows[0]["text"]}
+    data = {**json.loads(rows[0]["annotation"]), "article": article}
+    return Annotation.from_dict(data, f"{store.path} article {article_id}")
+
+
+def independent_sources(store: Store, story_id: str) -> int:
+    """How many independent origins a story's articles have (copies of one text count once)."""
+    from newsweave.story.origins import find_origins
+
+    rows = store.rows(
+        "SELECT a.id, a.text, o.name AS outlet FROM story_articles m "
+        "JOIN articles a ON a.id = m.article_id LEFT JOIN outlets o ON o.id = a.outlet_id "
+        "WHERE m.story_id = ? ORDER BY a.number",
+        [story_id],
+    )
+    return len(find_origins([Article(r["id"], r["text"], outlet=r["outlet"]) for r in rows]))
 
 
 def story_annotations(store: Store, story_id: str) -> list[Annotation]:
