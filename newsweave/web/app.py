@@ -37,7 +37,9 @@ from newsweave.analyze.nlp import Models
 from newsweave.config import Settings
 from newsweave.corpus.lookup import (
     NotFoundError,
+    StorySummary,
     brief_story,
+    independent_sources,
     list_stories,
     resolve_story,
     search_articles,
@@ -58,6 +60,7 @@ CSP = (
 PAGE_SIZE, MAX_PAGE_SIZE, MAX_PAGE = 25, 100, 10_000
 MAX_QUERY = 200
 MAX_BODY = 16 * 1024
+ORIGINS_KEPT = 100_000
 _STORY_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _SINCE = r"^(\d{1,4}[hdw]|\d{4}-\d{2}-\d{2})$"
 
@@ -79,10 +82,22 @@ class Site:
     settings: Settings
     models: Models
     weaving: threading.Lock = field(default_factory=threading.Lock)
+    # Independent sources per story and member list: reading them compares the articles' texts
+    # (half the time of a story-list page), and they change only when the members do.
+    origins: dict[tuple[str, tuple[str, ...]], int] = field(default_factory=dict)
 
     def reader(self) -> Store:
         """A read-only connection for one request."""
         return Store(self.db, readonly=True)
+
+    def independent(self, store: Store, story: StorySummary) -> int:
+        """How many independent sources a story has, read once per set of members."""
+        key = (story.id, story.articles)
+        if key not in self.origins:
+            if len(self.origins) >= ORIGINS_KEPT:
+                self.origins.clear()
+            self.origins[key] = independent_sources(store, story.id)
+        return self.origins[key]
 
     def brief(self, story_id: str) -> tuple[str, Brief]:
         """A story's brief: cached, or woven now and cached when the store can be written."""
@@ -190,7 +205,7 @@ def create_app(
         with site.reader() as store:
             found = list_stories(store, _since_day(since), min_sources)
             shown = found[(page_number - 1) * size : page_number * size]
-            rows = story_rows(store, shown)
+            rows = story_rows(shown, lambda story: site.independent(store, story))
         pages = max(1, -(-len(found) // size))
         return {
             "rows": rows,

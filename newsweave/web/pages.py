@@ -7,14 +7,13 @@ highlighted and scrolled into view by the browser itself, with no script.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from newsweave.corpus.lookup import StorySummary, independent_sources
-from newsweave.corpus.store import Store
+from newsweave.corpus.lookup import StorySummary
 from newsweave.models import Annotation, Brief, Span
 from newsweave.render.sections import (
     NO_SUMMARY,
@@ -49,13 +48,20 @@ def span_link(span: Span) -> str:
     return f"{article_path(span.article)}?{urlencode({'start': span.start, 'end': span.end})}#cited"
 
 
-def story_rows(store: Store, stories: Sequence[StorySummary]) -> list[dict[str, Any]]:
-    """The story list's rows: counts, independent sources, outlets, dates and activity."""
+def story_rows(
+    stories: Sequence[StorySummary], independent: Callable[[StorySummary], int]
+) -> list[dict[str, Any]]:
+    """The story list's rows: counts, independent sources, outlets, dates and activity.
+
+    Args:
+        stories: The stories of the page.
+        independent: How many independent sources a story has (see `Site.independent`).
+    """
     return [
         {
             "story": story,
             "href": f"/stories/{story.id}",
-            "independent": independent_sources(store, story.id),
+            "independent": independent(story),
             "spark": sparkline(story.published),
         }
         for story in stories
