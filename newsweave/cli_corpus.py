@@ -8,9 +8,7 @@ a store they may not write and never change it.
 from __future__ import annotations
 
 import json
-import re
 import time
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import click
@@ -21,7 +19,6 @@ from newsweave.config import parse_settings
 from newsweave.errors import UsageError
 
 DEFAULT_DB = "newsweave.db"
-_SINCE = re.compile(r"(\d+)([hdw])")
 
 
 def db_option(function: Any) -> Any:
@@ -99,23 +96,6 @@ def _count(number: int, one: str, many: str | None = None) -> str:
     return f"{number} {one if number == 1 else many or one + 's'}"
 
 
-def _since_day(since: str | None) -> str | None:
-    """`--since 2d` (hours, days, weeks before now) or an ISO date, as an ISO day."""
-    if since is None:
-        return None
-    found = _SINCE.fullmatch(since.strip())
-    if found:
-        amount, unit = int(found[1]), found[2]
-        delta = {"h": timedelta(hours=amount), "d": timedelta(days=amount)}.get(
-            unit, timedelta(weeks=amount)
-        )
-        return (datetime.now(UTC) - delta).date().isoformat()
-    try:
-        return datetime.fromisoformat(since).date().isoformat()
-    except ValueError:
-        raise UsageError(f"--since {since!r}: give 2d, 12h, 1w or a date (2021-08-16)") from None
-
-
 @main.command()
 @db_option
 @click.option("--since", help="Only stories seen since: 12h, 2d, 1w, or a date (2021-08-16).")
@@ -129,11 +109,12 @@ def _since_day(since: str | None) -> str | None:
 @_format_option
 def stories(db: str, since: str | None, min_sources: int, output_format: str) -> None:
     """List the stored stories, newest first: id, dates, sources and title."""
-    from newsweave.corpus.lookup import list_stories
+    from newsweave.corpus.lookup import list_stories, since_day
     from newsweave.corpus.store import Store
 
+    day = since_day(since) if since is not None else None
     with Store(db, readonly=True) as store:
-        found = list_stories(store, _since_day(since), min_sources)
+        found = list_stories(store, day, min_sources)
     if output_format == "json":
         click.echo(json.dumps([s.to_dict() for s in found], ensure_ascii=False, indent=2))
         return

@@ -12,18 +12,20 @@ import hashlib
 import json
 import re
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from newsweave import __version__
 from newsweave.analyze.nlp import Models
 from newsweave.config import Settings
 from newsweave.corpus.store import Store, StoreError, now
-from newsweave.errors import NewsweaveError
+from newsweave.errors import NewsweaveError, UsageError
 from newsweave.models import Annotation, Article, Brief
 
 # How many hits a search returns at most.
 SEARCH_LIMIT = 50
 _WORD = re.compile(r"\w+")
+_SINCE = re.compile(r"(\d+)([hdw])")
 
 
 class NotFoundError(NewsweaveError):
@@ -55,6 +57,35 @@ class StorySummary:
             "outlets": list(self.outlets),
             "sources": self.sources,
         }
+
+
+def since_day(since: str) -> str:
+    """A `--since` value (12h, 2d, 1w before now, or an ISO date) as the ISO day it starts.
+
+    Raises:
+        UsageError: When it is neither.
+    """
+    found = _SINCE.fullmatch(since.strip())
+    if found:
+        hours = int(found[1]) * {"h": 1, "d": 24, "w": 168}[found[2]]
+        return (datetime.now(UTC) - timedelta(hours=hours)).date().isoformat()
+    try:
+        return datetime.fromisoformat(since).date().isoformat()
+    except ValueError:
+        raise UsageError(f"since {since!r}: give 2d, 12h, 1w or a date (2021-08-16)") from None
+
+
+def cached_brief(store: Store, story_id: str, settings: Settings, models: Models) -> Brief | None:
+    """A story's cached brief, if one was made for its present version with these settings."""
+    story = resolve_story(store, story_id)
+    version = store.rows("SELECT version FROM stories WHERE id = ?", [story])[0]["version"]
+    cached = store.rows(
+        "SELECT data FROM briefs WHERE story_id = ? AND settings = ? AND story_version = ?",
+        [story, _settings_key(settings, models), version],
+    )
+    if not cached:
+        return None
+    return Brief.from_dict(json.loads(cached[0]["data"]), f"{store.path} brief of {story}")
 
 
 def list_stories(
@@ -213,15 +244,12 @@ def brief_story(store: Store, story_id: str, settings: Settings, models: Models)
     """
     from newsweave.story.weave import weave_brief
 
+    cached = cached_brief(store, story_id, settings, models)
+    if cached is not None:
+        return cached
     story = resolve_story(store, story_id)
     key = _settings_key(settings, models)
     version = store.rows("SELECT version FROM stories WHERE id = ?", [story])[0]["version"]
-    cached = store.rows(
-        "SELECT data FROM briefs WHERE story_id = ? AND settings = ? AND story_version = ?",
-        [story, key, version],
-    )
-    if cached:
-        return Brief.from_dict(json.loads(cached[0]["data"]), f"{store.path} brief of {story}")
     annotations = story_annotations(store, story)
     brief = weave_brief(annotations, settings, models)
     if not store.readonly:

@@ -20,7 +20,6 @@ import re
 import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from importlib.resources import files
 from pathlib import Path
 from typing import Annotated, Any
@@ -39,15 +38,17 @@ from newsweave.corpus.lookup import (
     NotFoundError,
     StorySummary,
     brief_story,
+    cached_brief,
     independent_sources,
     list_stories,
     resolve_story,
     search_articles,
+    since_day,
     stored_annotation,
     stored_article,
 )
 from newsweave.corpus.store import Store, StoreError
-from newsweave.errors import NewsweaveError
+from newsweave.errors import NewsweaveError, UsageError
 from newsweave.models import Brief
 from newsweave.render.sections import is_web_link
 from newsweave.web.pages import article_paragraphs, article_path, brief_page, story_rows
@@ -103,6 +104,9 @@ class Site:
         """A story's brief: cached, or woven now and cached when the store can be written."""
         with self.reader() as store:
             story = resolve_story(store, story_id)
+            cached = cached_brief(store, story, self.settings, self.models)
+        if cached is not None:
+            return story, cached
         with self.weaving:
             try:
                 store = Store(self.db)
@@ -110,20 +114,6 @@ class Site:
                 store = self.reader()  # not writable: weave without caching
             with store:
                 return story, brief_story(store, story, self.settings, self.models)
-
-
-def _since_day(since: str | None) -> str | None:
-    if since is None:
-        return None
-    if since[-1] in "hdw":
-        hours = int(since[:-1]) * {"h": 1, "d": 24, "w": 168}[since[-1]]
-        return (datetime.now(UTC) - timedelta(hours=hours)).date().isoformat()
-    try:
-        return datetime.fromisoformat(since).date().isoformat()
-    except ValueError:
-        raise HTTPException(
-            400, f"since={since!r}: not a date (give 2d, 12h, 1w or 2021-08-16)"
-        ) from None
 
 
 def _wants_json(request: Request) -> bool:
@@ -196,14 +186,19 @@ def create_app(
 
     @app.exception_handler(NewsweaveError)
     async def newsweave_error(request: Request, exc: NewsweaveError) -> Response:
-        status = 404 if isinstance(exc, NotFoundError) else 503
+        # An unknown id, a value the store cannot use, or a store that cannot be read.
+        status = 503
+        if isinstance(exc, NotFoundError):
+            status = 404
+        elif isinstance(exc, UsageError):
+            status = 400
         return error(request, status, str(exc).replace(str(site.db), "the store"))
 
     def stories_data(
         since: str | None, min_sources: int, page_number: int, size: int
     ) -> dict[str, Any]:
         with site.reader() as store:
-            found = list_stories(store, _since_day(since), min_sources)
+            found = list_stories(store, since_day(since) if since else None, min_sources)
             shown = found[(page_number - 1) * size : page_number * size]
             rows = story_rows(shown, lambda story: site.independent(store, story))
         pages = max(1, -(-len(found) // size))
