@@ -90,7 +90,11 @@ def _page(browser: Any, width: int = 1100) -> tuple[Any, list[str]]:
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: problems.append(str(e)))
     page.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
-    page.on("requestfailed", lambda r: problems.append(f"failed: {r.url}"))
+    # A load cut short by the next navigation (net::ERR_ABORTED) is not a failure of the page.
+    page.on(
+        "requestfailed",
+        lambda r: None if "ABORTED" in (r.failure or "") else problems.append(f"failed: {r.url}"),
+    )
     return page, problems
 
 

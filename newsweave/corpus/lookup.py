@@ -75,10 +75,15 @@ def since_day(since: str) -> str:
         raise UsageError(f"since {since!r}: give 2d, 12h, 1w or a date (2021-08-16)") from None
 
 
+def story_version(store: Store, story_id: str) -> tuple[str, int]:
+    """The live story an id names and its version (which grows whenever its articles change)."""
+    story = resolve_story(store, story_id)
+    return story, int(store.rows("SELECT version FROM stories WHERE id = ?", [story])[0]["version"])
+
+
 def cached_brief(store: Store, story_id: str, settings: Settings, models: Models) -> Brief | None:
     """A story's cached brief, if one was made for its present version with these settings."""
-    story = resolve_story(store, story_id)
-    version = store.rows("SELECT version FROM stories WHERE id = ?", [story])[0]["version"]
+    story, version = story_version(store, story_id)
     cached = store.rows(
         "SELECT data FROM briefs WHERE story_id = ? AND settings = ? AND story_version = ?",
         [story, _settings_key(settings, models), version],
@@ -247,9 +252,8 @@ def brief_story(store: Store, story_id: str, settings: Settings, models: Models)
     cached = cached_brief(store, story_id, settings, models)
     if cached is not None:
         return cached
-    story = resolve_story(store, story_id)
+    story, version = story_version(store, story_id)
     key = _settings_key(settings, models)
-    version = store.rows("SELECT version FROM stories WHERE id = ?", [story])[0]["version"]
     annotations = story_annotations(store, story)
     brief = weave_brief(annotations, settings, models)
     if not store.readonly:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from importlib.resources import files
@@ -46,6 +47,7 @@ from newsweave.corpus.lookup import (
     since_day,
     stored_annotation,
     stored_article,
+    story_version,
 )
 from newsweave.corpus.store import Store, StoreError
 from newsweave.errors import NewsweaveError, UsageError
@@ -62,6 +64,8 @@ PAGE_SIZE, MAX_PAGE_SIZE, MAX_PAGE = 25, 100, 10_000
 MAX_QUERY = 200
 MAX_BODY = 16 * 1024
 ORIGINS_KEPT = 100_000
+PAGES_KEPT = 64
+JSON = "application/json"
 _STORY_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _SINCE = r"^(\d{1,4}[hdw]|\d{4}-\d{2}-\d{2})$"
 
@@ -86,6 +90,11 @@ class Site:
     # Independent sources per story and member list: reading them compares the articles' texts
     # (half the time of a story-list page), and they change only when the members do.
     origins: dict[tuple[str, tuple[str, ...]], int] = field(default_factory=dict)
+    # Rendered brief pages (HTML and JSON) per story version: decoding and rendering a big
+    # brief takes tens of milliseconds, serving it again none. Keyed by the story's version, so
+    # a story that changed is rendered anew; the oldest go first when PAGES_KEPT are held.
+    pages: OrderedDict[tuple[str, int, str], bytes] = field(default_factory=OrderedDict)
+    keeping: threading.Lock = field(default_factory=threading.Lock)
 
     def reader(self) -> Store:
         """A read-only connection for one request."""
@@ -99,6 +108,23 @@ class Site:
                 self.origins.clear()
             self.origins[key] = independent_sources(store, story.id)
         return self.origins[key]
+
+    def brief_page(self, story_id: str, kind: str, make: Callable[[str, Brief], bytes]) -> bytes:
+        """A story's brief rendered by `make` (as `kind`), kept for its present version."""
+        with self.reader() as store:
+            story, version = story_version(store, story_id)
+        key = (story, version, kind)
+        with self.keeping:
+            kept = self.pages.get(key)
+        if kept is not None:
+            return kept
+        _story, brief = self.brief(story)
+        page = make(story, brief)
+        with self.keeping:
+            self.pages[key] = page
+            while len(self.pages) > PAGES_KEPT:
+                self.pages.popitem(last=False)
+        return page
 
     def brief(self, story_id: str) -> tuple[str, Brief]:
         """A story's brief: cached, or woven now and cached when the store can be written."""
@@ -266,15 +292,17 @@ def create_app(
 
     @app.get("/stories/{story_id}.json", summary="A story's brief (the docs/output.md contract)")
     def story_json(story_id: str) -> Response:
-        _story, brief = site.brief(checked_story(story_id))
-        return Response(
-            json.dumps(brief.to_dict(), ensure_ascii=False), media_type="application/json"
-        )
+        def make(_story: str, brief: Brief) -> bytes:
+            return json.dumps(brief.to_dict(), ensure_ascii=False).encode("utf-8")
+
+        return Response(site.brief_page(checked_story(story_id), "json", make), 200, None, JSON)
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, summary="A story's brief")
     def story(request: Request, story_id: str) -> HTMLResponse:
-        story, brief = site.brief(checked_story(story_id))
-        return render(request, "story.html", **brief_page(brief, story))
+        def make(story: str, brief: Brief) -> bytes:
+            return bytes(render(request, "story.html", **brief_page(brief, story)).body)
+
+        return HTMLResponse(site.brief_page(checked_story(story_id), "html", make))
 
     @app.get("/search.json", summary="Full-text search of titles and texts (JSON)")
     def search_json(q: Annotated[str, Query(min_length=1, max_length=MAX_QUERY)]) -> dict[str, Any]:
