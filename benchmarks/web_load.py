@@ -29,6 +29,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -86,23 +87,22 @@ async def _load(urls: list[str], clients: int, seconds: float) -> dict[str, Any]
     import httpx
 
     latencies: list[float] = []
-    errors = 0
+    errors: Counter[str] = Counter()
     deadline = time.perf_counter() + seconds
     cycle = itertools.cycle(urls)
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(timeout=60, limits=limits) as client:
 
         async def one_client() -> None:
-            nonlocal errors
             while time.perf_counter() < deadline:
                 url = next(cycle)
                 started = time.perf_counter()
                 try:
                     response = await client.get(url)
                     if response.status_code != 200:
-                        errors += 1
-                except httpx.HTTPError:
-                    errors += 1
+                        errors[f"{response.status_code} {url}: {response.text[:120]}"] += 1
+                except httpx.HTTPError as error:
+                    errors[f"{type(error).__name__} {url}: {error}"] += 1
                 latencies.append((time.perf_counter() - started) * 1000)
 
         started = time.perf_counter()
@@ -113,7 +113,8 @@ async def _load(urls: list[str], clients: int, seconds: float) -> dict[str, Any]
         "requests per second": len(latencies) / elapsed,
         "p50 ms": statistics.median(latencies),
         "p95 ms": _p95(latencies),
-        "errors": errors,
+        "errors": sum(errors.values()),
+        "error kinds": dict(errors),
     }
 
 
@@ -173,6 +174,8 @@ def main() -> None:
     print(f"\nload: {args.clients} clients for {args.seconds:.0f} s over {pages_mixed}")
     for key in ("requests", "requests per second", "p50 ms", "p95 ms", "errors"):
         print(f"  {key:<24}{results[f'load: {key}']:>10.1f}")
+    for kind, count in results["load: error kinds"].items():
+        print(f"  error x{count}: {kind}")
     before, after = results["server MB before load"], results["server MB after load"]
     print(f"server memory: {before:.0f} MB before, {after:.0f} MB after")
     write_results("web_load", "web", results, settings="defaults")
