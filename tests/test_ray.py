@@ -1,0 +1,154 @@
+"""The Ray runner: the same annotations and store as the local runner, and a killed worker retried.
+
+Each test starts a local Ray (two CPUs) through the runner and stops it; all skip when the `ray`
+extra is not installed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from newsweave import Article, Models, Settings
+from newsweave.corpus.files import annotation_line
+from newsweave.corpus.runners import LocalRunner, make_runner
+from newsweave.errors import UsageError
+
+pytestmark = pytest.mark.slow
+
+
+def test_the_runner_is_chosen_by_name() -> None:
+    assert isinstance(make_runner("local", 2), LocalRunner)
+    with pytest.raises(UsageError, match="--address is for --runner ray"):
+        make_runner("local", 2, "auto")
+
+
+def test_ray_missing_is_one_clear_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "ray" else real(name, *a)
+    )
+    with pytest.raises(UsageError, match=r"pip install 'newsweave\[ray\]'"):
+        make_runner("ray", 2)
+
+
+def _short_articles(count: int) -> list[Article]:
+    towns = ["Port Elm", "Ashford", "Belmont", "Carrow", "Dunmore", "Eastwick"]
+    return [
+        Article(
+            f"short-{n}",
+            f"A bridge in {towns[n % len(towns)]} was closed on Monday after inspectors found "
+            f'{n + 3} cracks, the council said. "We will reopen it when it is safe," mayor Ann '
+            f"Lee said. Repairs are expected to cost {n + 1} million dollars.",
+            title=f"Bridge {n} closed",
+            published="2024-03-04",
+        )
+        for n in range(count)
+    ]
+
+
+def _actor_processes() -> list[int]:
+    """Process ids of Ray's annotating actors (their process title names the map stage)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            title = (entry / "cmdline").read_bytes().replace(b"\0", b" ")
+        except OSError:
+            continue
+        if b"MapBatches(Annotator)" in title and b"ray::" in title:
+            found.append(int(entry.name))
+    return found
+
+
+def test_a_killed_worker_is_retried_and_every_article_comes_back_once(models: Models) -> None:
+    pytest.importorskip("ray", reason="the ray extra is not installed")
+    from newsweave.corpus.ray_runner import RayRunner
+
+    articles = _short_articles(40)
+    settings = Settings()
+    expected = [annotation_line(a) for a in LocalRunner(1).annotate(articles, models, settings)]
+    killed: list[int] = []
+
+    def kill_one_actor_once_results_flow() -> None:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline and not killed:
+            actors = _actor_processes()
+            if actors and len(got) >= 4:
+                os.kill(actors[0], signal.SIGKILL)
+                killed.append(actors[0])
+                return
+            time.sleep(0.05)
+
+    got: list[str] = []
+    killer = threading.Thread(target=kill_one_actor_once_results_flow, daemon=True)
+    killer.start()
+    for annotation in RayRunner(2).annotate(articles, models, settings):
+        got.append(annotation_line(annotation))
+        time.sleep(0.05)  # a slow consumer, so that the kill lands mid-run
+    killer.join(timeout=10)
+    assert killed, "no actor was killed: the test did not test a fault"
+    assert got == expected
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    command = [str(Path(sys.executable).parent / "newsweave"), *args]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=1800, check=False)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def _store_contents(path: Path) -> dict[str, Any]:
+    with sqlite3.connect(path) as db:
+        return {
+            "annotations": db.execute(
+                "SELECT article_id, annotator, data FROM annotations ORDER BY article_id"
+            ).fetchall(),
+            "articles": db.execute(
+                "SELECT id, text_hash, data FROM articles ORDER BY number"
+            ).fetchall(),
+            "stories": db.execute(
+                "SELECT story_id, article_id FROM story_articles ORDER BY story_id, article_id"
+            ).fetchall(),
+        }
+
+
+@pytest.mark.eval
+def test_add_on_ray_gives_the_local_store_on_200_real_articles(
+    tmp_path: Path, eval_dir: Path
+) -> None:
+    pytest.importorskip("ray", reason="the ray extra is not installed")
+    rows = [
+        json.loads(line)
+        for line in (eval_dir / "clustering" / "allsides_dev.jsonl").read_text("utf-8").splitlines()
+    ][:200]
+    dump = tmp_path / "allsides-200.jsonl"
+    keys = ("id", "text", "title", "outlet", "published", "url")
+    dump.write_text("".join(json.dumps({k: r[k] for k in keys if r.get(k)}) + "\n" for r in rows))
+    local, on_ray = tmp_path / "local.db", tmp_path / "ray.db"
+    _run("add", str(dump), "--db", str(local), "--workers", "2", "-q")
+    _run("add", str(dump), "--db", str(on_ray), "--runner", "ray", "--workers", "2", "-q")
+    mine, theirs = _store_contents(local), _store_contents(on_ray)
+    assert len(mine["annotations"]) == 200
+    assert mine == theirs
+    sizes = Counter(story for story, _article in mine["stories"])
+    story = max(sorted(sizes), key=sizes.__getitem__)
+    briefs = [
+        _run("brief", "--story", story, "--db", str(path), "--format", "json", "-q").stdout
+        for path in (local, on_ray)
+    ]
+    assert briefs[0] == briefs[1]
