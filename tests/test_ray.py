@@ -152,3 +152,24 @@ def test_add_on_ray_gives_the_local_store_on_200_real_articles(
         for path in (local, on_ray)
     ]
     assert briefs[0] == briefs[1]
+
+
+def test_a_cluster_that_cannot_be_reached_is_one_line(tmp_path: Path) -> None:
+    pytest.importorskip("ray", reason="the ray extra is not installed")
+    dump = tmp_path / "one.jsonl"
+    dump.write_text(json.dumps({"id": "a", "text": _short_articles(1)[0].text}) + "\n")
+    command = [str(Path(sys.executable).parent / "newsweave"), "add", str(dump), "-q"]
+    for address, says in (
+        ("127.0.0.1:1", "cannot reach the Ray cluster at 127.0.0.1:1"),
+        ("auto", "cannot start or reach the Ray cluster at auto"),
+    ):
+        result = subprocess.run(
+            [*command, "--db", str(tmp_path / "s.db"), "--runner", "ray", "--address", address],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        lines = result.stderr.strip().splitlines()
+        assert result.returncode == 1
+        assert len(lines) == 1 and lines[0].startswith(f"newsweave: error: {says}"), lines

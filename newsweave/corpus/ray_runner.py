@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import socket
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -66,6 +68,18 @@ def _annotator(models: Models, settings: Settings) -> type:
     return Annotator
 
 
+def _check_reachable(address: str | None) -> None:
+    """Fail at once on a HOST:PORT nothing listens on (Ray itself retries for minutes)."""
+    if address is None or address == "auto" or "://" in address or ":" not in address:
+        return
+    host, _, port = address.rpartition(":")
+    try:
+        with socket.create_connection((host, int(port)), timeout=5):
+            pass
+    except (OSError, ValueError):
+        raise NewsweaveError(f"cannot reach the Ray cluster at {address}") from None
+
+
 @dataclass(frozen=True)
 class RayRunner:
     """Annotates on Ray: a pool of `actors` actors, each with the models and one core.
@@ -106,6 +120,12 @@ class RayRunner:
                 ray.shutdown()
 
     def _start(self, ray: Any) -> None:
+        if self.address is None:
+            # Ray's C++ core logs a warning at error level for every actor pool Ray Data makes
+            # (ray-project/ray#53727: constructor arguments kept in the object store); the
+            # failures that matter reach the caller as exceptions. Set it yourself to see all.
+            os.environ.setdefault("RAY_BACKEND_LOG_LEVEL", "fatal")
+        _check_reachable(self.address)
         try:
             ray.init(
                 address=self.address,
@@ -115,8 +135,9 @@ class RayRunner:
                 logging_level="ERROR",
             )
         except (ConnectionError, RuntimeError, ValueError) as error:
-            where = self.address or "a local Ray"
-            raise NewsweaveError(f"cannot start or reach {where}: {error}") from None
+            where = f"the Ray cluster at {self.address}" if self.address else "a local Ray"
+            message = str(error).strip().splitlines()[0] if str(error).strip() else ""
+            raise NewsweaveError(f"cannot start or reach {where}: {message}") from None
 
     def _run(
         self, ray: Any, articles: Sequence[Article], models: Models, settings: Settings
@@ -124,18 +145,20 @@ class RayRunner:
         context = ray.data.DataContext.get_current()
         context.execution_options.preserve_order = True
         context.enable_progress_bars = False
-        # Ray Data reports each execution at INFO on stderr; newsweave reports progress itself.
-        logging.getLogger("ray.data").setLevel(logging.WARNING)
+        # Ray Data reports each execution on stderr; newsweave reports progress itself, and a
+        # failed job reaches the caller as an exception.
+        logging.getLogger("ray.data").setLevel(logging.ERROR)
         rows = [
             {"n": n, "article": json.dumps(article.to_dict(), ensure_ascii=False)}
             for n, article in enumerate(articles)
         ]
-        blocks = max(1, min(len(rows) // BATCH_ARTICLES, 1000))
+        blocks = max(1, min(-(-len(rows) // BATCH_ARTICLES), 1000))
+        actors = min(self.actors, blocks)  # an actor with no block to take would idle
         annotated = ray.data.from_items(rows, override_num_blocks=blocks).map_batches(
             _annotator(models, settings),
             batch_size=BATCH_ARTICLES,
             batch_format="numpy",
-            compute=ray.data.ActorPoolStrategy(size=self.actors),
+            compute=ray.data.ActorPoolStrategy(size=actors),
             num_cpus=1,
             # Ray Data's actor pools restart an actor whose process died (killed, out of
             # memory) and run its batch again: tests/test_ray.py kills one mid-run.
