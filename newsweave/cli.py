@@ -15,6 +15,7 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import click
@@ -319,10 +320,59 @@ def brief(
     out.write_text(RENDERERS[output_format](result))
 
 
+def _annotate_shards(
+    inputs: Sequence[str],
+    settings: Settings,
+    quiet: bool,
+    published: Sequence[str],
+    workers: int | None,
+    runner_kind: str,
+    address: str | None,
+    folder: Any,
+    shard_size: int,
+) -> None:
+    """`annotate --out DIR`: Parquet shards, the ones already written skipped."""
+    from newsweave.analyze.nlp import Models
+    from newsweave.blas import limit_blas_threads
+    from newsweave.corpus.runners import default_workers, make_runner
+    from newsweave.corpus.shards import write_shards
+
+    limit_blas_threads(1)
+    articles = _read(inputs, settings, quiet, published)
+    runner = make_runner(runner_kind, workers, address)
+    models = Models(settings, threads=workers or default_workers())
+    progress = Progress(len(articles), "annotated", "articles", quiet)
+    with progress:
+        done = write_shards(
+            articles,
+            runner,
+            models,
+            settings,
+            folder,
+            shard_size=shard_size,
+            on_annotated=progress.advance,
+        )
+    if not quiet:
+        say(f"{folder}: {done.written} shards written, {done.skipped} already there")
+
+
 @main.command()
 @click.argument("inputs", nargs=-1, required=True)
 @_common_options
 @_runner_options
+@click.option(
+    "--out",
+    "shards",
+    type=click.Path(file_okay=False),
+    help="Write Parquet shards to this folder instead of one file; run again to resume.",
+)
+@click.option(
+    "--shard-size",
+    type=click.IntRange(min=1),
+    default=1000,
+    show_default=True,
+    help="Articles per shard (with --out).",
+)
 def annotate(
     inputs: tuple[str, ...],
     output: str | None,
@@ -332,6 +382,8 @@ def annotate(
     quiet: bool,
     runner_kind: str,
     address: str | None,
+    shards: str | None,
+    shard_size: int,
 ) -> None:
     """Write the per-article layer of INPUTS as an annotations file (JSON Lines).
 
@@ -346,6 +398,21 @@ def annotate(
     from newsweave.corpus.files import annotation_line, annotations_header
 
     settings = parse_settings(assignments)
+    if shards is not None:
+        if output is not None:
+            raise UsageError("give -o FILE or --out DIR, not both")
+        _annotate_shards(
+            inputs,
+            settings,
+            quiet,
+            published,
+            workers,
+            runner_kind,
+            address,
+            Path(shards),
+            shard_size,
+        )
+        return
     out = Output(output, inputs)
     limit_blas_threads(1)
     articles = _read(inputs, settings, quiet, published)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 from typing import Any
 
 import click
@@ -44,10 +45,16 @@ def _format_option(function: Any) -> Any:
 
 
 @main.command()
-@click.argument("inputs", nargs=-1, required=True)
+@click.argument("inputs", nargs=-1)
 @db_option
 @_common_options
 @_runner_options
+@click.option(
+    "--annotations",
+    "shards",
+    type=click.Path(file_okay=False, exists=True),
+    help="Add the articles of a folder of annotation shards (`annotate --out`) instead of INPUTS.",
+)
 def add(
     inputs: tuple[str, ...],
     db: str,
@@ -58,6 +65,7 @@ def add(
     quiet: bool,
     runner_kind: str,
     address: str | None,
+    shards: str | None,
 ) -> None:
     """Add INPUTS to the store, annotated and grouped into stories.
 
@@ -73,12 +81,22 @@ def add(
 
     if output is not None:
         raise UsageError("add writes to the store (--db), not to -o")
+    if bool(inputs) == bool(shards):
+        raise UsageError("give INPUTS to add, or --annotations DIR, not both")
     settings = parse_settings(assignments)
     limit_blas_threads(1)
     with Store(db) as store:
-        articles = _read(inputs, settings, quiet, published)
-        runner = make_runner(runner_kind, workers, address)
         models = Models(settings, threads=workers or default_workers())
+        runner: Any
+        if shards is not None:
+            from newsweave.corpus.shards import Precomputed, read_shards
+
+            annotations = read_shards(Path(shards), models.annotator())
+            articles = [annotation.article for annotation in annotations]
+            runner = Precomputed({a.article.id: a for a in annotations})
+        else:
+            articles = _read(inputs, settings, quiet, published)
+            runner = make_runner(runner_kind, workers, address)
         progress = Progress(len(articles), "stored", "articles", quiet)
         with progress:
             done = add_articles(

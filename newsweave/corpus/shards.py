@@ -1,0 +1,204 @@
+"""Annotation shards: a big corpus's annotations as Parquet files, written resumably, read back.
+
+`newsweave annotate INPUTS --out DIR` cuts the articles, in input order, into shards of
+`shard_size` and writes each as `DIR/part-NNNNN.parquet` (columns `n`, `id`, `annotation`: the
+article's position, id and annotation JSON, the same bytes as an annotation file's line) once all
+its articles are annotated, through a temporary file renamed into place, so a shard on disk is
+always whole. `DIR/manifest.json` says what the folder holds: schema, models, how many articles
+and shards, and a hash of the article ids. Run again on the same inputs, it skips the shards that
+exist: an interrupted run resumes where it stopped. Other inputs or other models into the same
+folder are refused.
+
+`newsweave add --annotations DIR` reads the shards back, checked whole (every shard present, the
+same schema and models), and stores them as `add` stores what it annotates (`Precomputed` serves
+the annotations to `add_articles` as a runner would).
+
+Parquet through pyarrow (in the `ray` extra): a columnar file other tools read (DuckDB, pandas,
+Spark), compressed, one per shard so that workers and reruns never write the same file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from newsweave.analyze.annotate import annotate_article
+from newsweave.analyze.nlp import Models
+from newsweave.config import Settings
+from newsweave.corpus.files import annotation_line
+from newsweave.corpus.runners import Runner
+from newsweave.errors import SchemaError, UsageError
+from newsweave.models import SCHEMA_VERSION, Annotation, Article
+
+# Articles per shard: a few minutes of work on a small machine, so little is redone on a rerun.
+SHARD_ARTICLES = 1000
+MANIFEST = "manifest.json"
+
+
+def _pyarrow() -> tuple[Any, Any]:
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise UsageError("Parquet shards need pyarrow: pip install 'newsweave[ray]'") from None
+    return pa, pq
+
+
+def _manifest(
+    articles: Sequence[Article], annotator: Mapping[str, str], size: int
+) -> dict[str, Any]:
+    ids = hashlib.sha256("\n".join(a.id for a in articles).encode("utf-8")).hexdigest()
+    return {
+        "newsweave": "annotation shards",
+        "schema": SCHEMA_VERSION,
+        "annotator": dict(annotator),
+        "articles": len(articles),
+        "shard_size": size,
+        "shards": -(-len(articles) // size),
+        "article_ids_sha256": ids,
+    }
+
+
+def _shard_path(folder: Path, number: int) -> Path:
+    return folder / f"part-{number:05d}.parquet"
+
+
+@dataclass(frozen=True)
+class ShardReport:
+    """What a run of `write_shards` did."""
+
+    written: int
+    skipped: int
+
+
+def write_shards(
+    articles: Sequence[Article],
+    runner: Runner,
+    models: Models,
+    settings: Settings,
+    folder: Path,
+    *,
+    shard_size: int = SHARD_ARTICLES,
+    on_annotated: Callable[[], None] | None = None,
+) -> ShardReport:
+    """Annotate articles into Parquet shards in `folder`, skipping the shards already there.
+
+    Raises:
+        UsageError: When the folder holds shards of other inputs, sizes or models, or pyarrow is
+            missing.
+    """
+    pa, pq = _pyarrow()
+    if shard_size < 1:
+        raise UsageError(f"shard size must be at least 1, not {shard_size}")
+    folder.mkdir(parents=True, exist_ok=True)
+    manifest = _manifest(articles, models.annotator(), shard_size)
+    path = folder / MANIFEST
+    if path.exists():
+        if json.loads(path.read_text("utf-8")) != manifest:
+            raise UsageError(
+                f"{folder}: holds shards of other inputs, models or shard size; use a new folder"
+            )
+    else:
+        if any(folder.iterdir()):
+            raise UsageError(f"{folder}: not empty and not a shard folder; use a new folder")
+        temporary = path.with_suffix(".tmp")
+        temporary.write_text(json.dumps(manifest, indent=2), "utf-8")
+        temporary.replace(path)
+    written = skipped = 0
+    for number in range(int(manifest["shards"])):
+        target = _shard_path(folder, number)
+        first = number * shard_size
+        chunk = articles[first : first + shard_size]
+        if target.exists():
+            skipped += 1
+            continue
+        lines = []
+        for annotation in runner.annotate(chunk, models, settings):
+            lines.append(annotation_line(annotation).rstrip("\n"))
+            if on_annotated is not None:
+                on_annotated()
+        table = pa.table(
+            {
+                "n": list(range(first, first + len(chunk))),
+                "id": [a.id for a in chunk],
+                "annotation": lines,
+            }
+        )
+        temporary = target.with_suffix(".tmp")
+        pq.write_table(table, temporary, compression="zstd")
+        temporary.replace(target)
+        written += 1
+    return ShardReport(written, skipped)
+
+
+def read_shards(folder: Path, annotator: Mapping[str, str]) -> list[Annotation]:
+    """Every annotation of a finished shard folder, in input order.
+
+    Raises:
+        SchemaError: When the folder is not a shard folder, was made by another schema or other
+            models, or misses shards (an unfinished run: run `annotate --out` again).
+    """
+    _pa, pq = _pyarrow()
+    path = folder / MANIFEST
+    if not path.is_file():
+        raise SchemaError(f"{folder}: no {MANIFEST}: not a folder of annotation shards")
+    try:
+        manifest = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError) as error:
+        raise SchemaError(f"{path}: unreadable ({error})") from None
+    if manifest.get("schema") != SCHEMA_VERSION:
+        raise SchemaError(
+            f"{folder}: shards of schema {manifest.get('schema')}, not {SCHEMA_VERSION}"
+        )
+    if manifest.get("annotator") != dict(annotator):
+        raise SchemaError(f"{folder}: made by other models ({manifest.get('annotator')})")
+    shards = int(manifest["shards"])
+    missing = [n for n in range(shards) if not _shard_path(folder, n).is_file()]
+    if missing:
+        raise SchemaError(
+            f"{folder}: {len(missing)} of {shards} shards missing (an unfinished run: "
+            "run the same `annotate --out` again to finish it)"
+        )
+    annotations: list[Annotation] = []
+    for number in range(shards):
+        shard = _shard_path(folder, number)
+        try:
+            table = pq.read_table(shard).to_pydict()
+        except Exception as error:  # pyarrow's errors have no common base worth naming
+            raise SchemaError(f"{shard}: not a readable shard ({error})") from None
+        for n, text in zip(table["n"], table["annotation"], strict=True):
+            if n != len(annotations):
+                raise SchemaError(f"{shard}: article {n} where {len(annotations)} was due")
+            annotations.append(Annotation.from_dict(json.loads(text), f"{shard} article {n}"))
+    if len(annotations) != manifest["articles"]:
+        raise SchemaError(
+            f"{folder}: {len(annotations)} annotations, manifest says {manifest['articles']}"
+        )
+    return annotations
+
+
+@dataclass(frozen=True)
+class Precomputed:
+    """A runner that serves annotations already made, annotating only articles they lack.
+
+    `add` may give an article another id than its annotation has (a revision takes the stored
+    article's id; an id already used by another text gets a suffix): such an article is
+    annotated again here, so that every span names the id it is stored under.
+    """
+
+    annotations: Mapping[str, Annotation]
+
+    def annotate(
+        self, articles: Sequence[Article], models: Models, settings: Settings
+    ) -> Iterator[Annotation]:
+        """The stored annotation of each article, or a new one (see the class docstring)."""
+        for article in articles:
+            known = self.annotations.get(article.id)
+            if known is not None and known.article == article:
+                yield known
+            else:
+                yield annotate_article(article, models, settings)
