@@ -131,3 +131,15 @@ def web_store(
         for annotation in [*example_annotations, *annotate(hostile_articles())]:
             store_annotation(store, annotation, models.annotator(), settings, AddReport())
     return path
+
+
+def run_newsweave(*args: str, ok: bool = True, timeout: int = 1800) -> Any:
+    """Run the `newsweave` command of this environment; with `ok`, fail the test on an error."""
+    import subprocess
+    import sys
+
+    command = [str(Path(sys.executable).parent / "newsweave"), *args]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+    if ok:
+        assert result.returncode == 0, result.stderr
+    return result

@@ -25,6 +25,8 @@ from newsweave.corpus.files import annotation_line
 from newsweave.corpus.runners import LocalRunner, make_runner
 from newsweave.errors import UsageError
 
+from .conftest import run_newsweave
+
 pytestmark = pytest.mark.slow
 
 
@@ -105,13 +107,6 @@ def test_a_killed_worker_is_retried_and_every_article_comes_back_once(models: Mo
     assert got == expected
 
 
-def _run(*args: str) -> subprocess.CompletedProcess[str]:
-    command = [str(Path(sys.executable).parent / "newsweave"), *args]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=1800, check=False)
-    assert result.returncode == 0, result.stderr
-    return result
-
-
 def _store_contents(path: Path) -> dict[str, Any]:
     with sqlite3.connect(path) as db:
         return {
@@ -140,15 +135,15 @@ def test_add_on_ray_gives_the_local_store_on_200_real_articles(
     keys = ("id", "text", "title", "outlet", "published", "url")
     dump.write_text("".join(json.dumps({k: r[k] for k in keys if r.get(k)}) + "\n" for r in rows))
     local, on_ray = tmp_path / "local.db", tmp_path / "ray.db"
-    _run("add", str(dump), "--db", str(local), "--workers", "2", "-q")
-    _run("add", str(dump), "--db", str(on_ray), "--runner", "ray", "--workers", "2", "-q")
+    run_newsweave("add", str(dump), "--db", str(local), "--workers", "2", "-q")
+    run_newsweave("add", str(dump), "--db", str(on_ray), "--runner", "ray", "--workers", "2", "-q")
     mine, theirs = _store_contents(local), _store_contents(on_ray)
     assert len(mine["annotations"]) == 200
     assert mine == theirs
     sizes = Counter(story for story, _article in mine["stories"])
     story = max(sorted(sizes), key=sizes.__getitem__)
     briefs = [
-        _run("brief", "--story", story, "--db", str(path), "--format", "json", "-q").stdout
+        run_newsweave("brief", "--story", story, "--db", str(path), "--format", "json", "-q").stdout
         for path in (local, on_ray)
     ]
     assert briefs[0] == briefs[1]

@@ -4,24 +4,16 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from .conftest import run_newsweave
+
 pytestmark = pytest.mark.slow
 
 pytest.importorskip("pyarrow", reason="the ray extra (pyarrow) is not installed")
-
-
-def _run(*args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
-    command = [str(Path(sys.executable).parent / "newsweave"), *args]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=900, check=False)
-    if ok:
-        assert result.returncode == 0, result.stderr
-    return result
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +43,9 @@ def test_shards_hold_the_annotation_file_and_a_rerun_redoes_only_what_is_missing
     import pyarrow.parquet as pq
 
     folder = tmp_path / "shards"
-    first = _run("annotate", str(dump), "--out", str(folder), "--shard-size", "4", "--workers", "1")
+    first = run_newsweave(
+        "annotate", str(dump), "--out", str(folder), "--shard-size", "4", "--workers", "1"
+    )
     assert "3 shards written, 0 already there" in first.stderr
     parts = sorted(folder.glob("part-*.parquet"))
     assert [p.name for p in parts] == [
@@ -60,14 +54,16 @@ def test_shards_hold_the_annotation_file_and_a_rerun_redoes_only_what_is_missing
         "part-00002.parquet",
     ]
     # The same bytes as an annotation file's lines, in input order.
-    lines = _run("annotate", str(dump), "--workers", "1", "-q").stdout.splitlines()[1:]
+    lines = run_newsweave("annotate", str(dump), "--workers", "1", "-q").stdout.splitlines()[1:]
     stored = [
         line for part in parts for line in pq.read_table(part).column("annotation").to_pylist()
     ]
     assert stored == lines
     # A run killed after two shards: the third is missing, and a rerun writes it alone.
     parts[2].unlink()
-    again = _run("annotate", str(dump), "--out", str(folder), "--shard-size", "4", "--workers", "1")
+    again = run_newsweave(
+        "annotate", str(dump), "--out", str(folder), "--shard-size", "4", "--workers", "1"
+    )
     assert "1 shards written, 2 already there" in again.stderr
     assert [
         line for part in parts for line in pq.read_table(part).column("annotation").to_pylist()
@@ -76,21 +72,25 @@ def test_shards_hold_the_annotation_file_and_a_rerun_redoes_only_what_is_missing
 
 def test_other_inputs_into_a_shard_folder_are_refused(dump: Path, tmp_path: Path) -> None:
     folder = tmp_path / "shards"
-    _run("annotate", str(dump), "--out", str(folder), "--shard-size", "5", "-q")
-    other = _run("annotate", str(dump), "--out", str(folder), "--shard-size", "4", "-q", ok=False)
+    run_newsweave("annotate", str(dump), "--out", str(folder), "--shard-size", "5", "-q")
+    other = run_newsweave(
+        "annotate", str(dump), "--out", str(folder), "--shard-size", "4", "-q", ok=False
+    )
     assert other.returncode != 0
     assert "holds shards of other inputs" in other.stderr and len(other.stderr.splitlines()) == 1
     (folder / "part-00001.parquet").unlink()
-    unfinished = _run("add", "--annotations", str(folder), "--db", str(tmp_path / "s.db"), ok=False)
+    unfinished = run_newsweave(
+        "add", "--annotations", str(folder), "--db", str(tmp_path / "s.db"), ok=False
+    )
     assert unfinished.returncode != 0 and "1 of 2 shards missing" in unfinished.stderr
 
 
 def test_adding_shards_stores_what_adding_the_inputs_stores(dump: Path, tmp_path: Path) -> None:
     folder = tmp_path / "shards"
-    _run("annotate", str(dump), "--out", str(folder), "--shard-size", "3", "-q")
+    run_newsweave("annotate", str(dump), "--out", str(folder), "--shard-size", "3", "-q")
     from_shards, from_inputs = tmp_path / "shards.db", tmp_path / "inputs.db"
-    _run("add", "--annotations", str(folder), "--db", str(from_shards), "-q")
-    _run("add", str(dump), "--db", str(from_inputs), "-q")
+    run_newsweave("add", "--annotations", str(folder), "--db", str(from_shards), "-q")
+    run_newsweave("add", str(dump), "--db", str(from_inputs), "-q")
 
     def contents(path: Path) -> list[Any]:
         with sqlite3.connect(path) as db:
@@ -106,5 +106,5 @@ def test_adding_shards_stores_what_adding_the_inputs_stores(dump: Path, tmp_path
     assert contents(from_shards) == contents(from_inputs)
     assert len(contents(from_shards)[0]) == 10
     # Adding them again stores nothing twice.
-    again = _run("add", "--annotations", str(folder), "--db", str(from_shards))
+    again = run_newsweave("add", "--annotations", str(folder), "--db", str(from_shards))
     assert "0 added, 0 revised, 10 already stored" in again.stderr
