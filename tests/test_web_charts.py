@@ -104,6 +104,7 @@ def test_the_sparkline_counts_articles_per_day() -> None:
     assert line is not None
     assert line.bars == (1.0, 0.0, 0.5)
     assert sparkline(["2021-08-15", None]) is None
+    assert sparkline(["2021-08-15", "2021-08-15"]) is None
     long = sparkline(["2021-01-01", "2021-12-31"])
     assert long is not None and len(long.bars) <= 30
 

@@ -261,15 +261,15 @@ class Sparkline:
 
 
 def sparkline(days: Sequence[str | None]) -> Sparkline | None:
-    """A story's activity from its articles' publication days; None when fewer than 2 dated."""
+    """A story's activity from its articles' publication days; None within a single day."""
     dated = []
     for day in days:
         try:
             dated.append(date.fromisoformat((day or "")[:10]))
         except ValueError:
             continue
-    if len(dated) < 2:
-        return None
+    if len(set(dated)) < 2:
+        return None  # one day has no shape worth drawing
     first, last = min(dated), max(dated)
     span = (last - first).days + 1
     width = math.ceil(span / SPARK_BARS)
