@@ -17,7 +17,7 @@ import click
 from newsweave.cli import _common_options, _read, _runner_options, main
 from newsweave.cli_output import Output, Progress, say
 from newsweave.config import parse_settings
-from newsweave.errors import UsageError
+from newsweave.errors import NewsweaveError, UsageError
 
 DEFAULT_DB = "newsweave.db"
 
@@ -242,6 +242,7 @@ def serve(db: str, host: str, port: int, assignments: tuple[str, ...]) -> None:
     from newsweave.web.app import create_app
 
     app = create_app(db, parse_settings(assignments))
+    _check_can_listen(host, port)
     say(f"serving {db} on http://{host}:{port}/ (Ctrl-C stops)")
     # A keep-alive longer than the 5 s default: a client that reuses a connection just as the
     # server closes it gets "disconnected" (seen once in 5,000 requests under load).
@@ -253,6 +254,22 @@ def serve(db: str, host: str, port: int, assignments: tuple[str, ...]) -> None:
         limit_concurrency=200,
         timeout_keep_alive=75,
     )
+
+
+def _check_can_listen(host: str, port: int) -> None:
+    """Fail in one line, before anything is served, on an address that cannot be listened on."""
+    import socket
+
+    try:
+        family, kind, _proto, _name, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM
+        )[0]
+        with socket.socket(family, kind) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise NewsweaveError(f"cannot listen on {host}:{port}: {reason}") from None
 
 
 __all__ = ["add", "brief_from_store", "db_option", "search", "serve", "show", "stories"]

@@ -210,3 +210,20 @@ def test_a_file_that_is_not_a_store_is_refused(tmp_path: Path) -> None:
     other.write_bytes(b"not sqlite at all" * 100)
     with pytest.raises(StoreError, match="not a newsweave store"):
         create_app(other)
+
+
+def test_serve_refuses_in_one_line_what_it_cannot_serve(web_store: Path, tmp_path: Path) -> None:
+    import socket
+
+    from .conftest import run_newsweave
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        busy = run_newsweave("serve", "--db", str(web_store), "--port", port, ok=False, timeout=60)
+    missing = run_newsweave("serve", "--db", str(tmp_path / "none.db"), ok=False, timeout=60)
+    for result, says in ((busy, f"cannot listen on 127.0.0.1:{port}"), (missing, "no store here")):
+        assert result.returncode == 1
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and says in lines[0], lines
