@@ -168,3 +168,39 @@ def test_a_cluster_that_cannot_be_reached_is_one_line(tmp_path: Path) -> None:
         lines = result.stderr.strip().splitlines()
         assert result.returncode == 1
         assert len(lines) == 1 and lines[0].startswith(f"newsweave: error: {says}"), lines
+
+
+def test_a_ray_failure_is_told_by_its_innermost_cause() -> None:
+    pytest.importorskip("ray", reason="the ray extra is not installed")
+    from newsweave.corpus.ray_runner import _cause
+    from newsweave.errors import NewsweaveError
+
+    class WrappedError(Exception):
+        def __init__(self, message: str, cause: BaseException) -> None:
+            super().__init__(message)
+            self.cause = cause
+
+    inner = NewsweaveError("spaCy model en_core_web_sm is not installed")
+    outer = WrappedError(
+        "\x1b[31mRayTaskError(UserCodeException)\x1b[0m\nTraceback ...", WrappedError("x", inner)
+    )
+    assert _cause(outer) == "spaCy model en_core_web_sm is not installed"
+    assert _cause(WrappedError("\x1b[31mboom\x1b[0m\nmore", ValueError())) == "ValueError"
+    assert _cause(RuntimeError("\x1b[31mplain\x1b[0m\nlines")) == "plain"
+
+
+def test_a_bracketed_ipv6_address_is_reached() -> None:
+    import socket
+
+    pytest.importorskip("ray", reason="the ray extra is not installed")
+    from newsweave.corpus.ray_runner import _check_reachable
+
+    if not socket.has_ipv6:
+        pytest.skip("no IPv6 here")
+    with socket.socket(socket.AF_INET6) as server:
+        try:
+            server.bind(("::1", 0))
+        except OSError:
+            pytest.skip("no IPv6 loopback here")
+        server.listen()
+        _check_reachable(f"[::1]:{server.getsockname()[1]}")

@@ -108,3 +108,15 @@ def test_adding_shards_stores_what_adding_the_inputs_stores(dump: Path, tmp_path
     # Adding them again stores nothing twice.
     again = run_newsweave("add", "--annotations", str(folder), "--db", str(from_shards))
     assert "0 added, 0 revised, 10 already stored" in again.stderr
+
+
+def test_the_same_ids_with_other_texts_are_other_inputs(dump: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "shards"
+    run_newsweave("annotate", str(dump), "--out", str(folder), "--shard-size", "5", "-q")
+    (folder / "part-00001.parquet").unlink()
+    edited = tmp_path / "edited.jsonl"
+    edited.write_text(dump.read_text().replace("Port Elm", "Port Ash"))
+    again = run_newsweave(
+        "annotate", str(edited), "--out", str(folder), "--shard-size", "5", ok=False
+    )
+    assert again.returncode != 0 and "holds shards of other inputs" in again.stderr

@@ -17,6 +17,7 @@ from newsweave import Models, Settings
 from newsweave.corpus.lookup import brief_story
 from newsweave.corpus.store import Store
 from newsweave.web.app import CSP, create_app
+from newsweave.web.pages import article_path
 
 pytestmark = pytest.mark.slow
 
@@ -227,3 +228,29 @@ def test_serve_refuses_in_one_line_what_it_cannot_serve(web_store: Path, tmp_pat
         assert result.returncode == 1
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1 and says in lines[0], lines
+
+
+def test_articles_with_any_id_have_a_page_and_a_json_twin(tmp_path: Path, models: Models) -> None:
+    from newsweave import Article
+    from newsweave.corpus.add import AddReport, store_annotation
+
+    from .conftest import annotate
+
+    text = "The council of Port Elm closed its bridge on Monday, the mayor said."
+    ids = ["a/b?c#d%20e f", "x", "x.json", "ünï code"]
+    path = tmp_path / "ids.db"
+    with Store(path) as store:
+        for n, article_id in enumerate(ids):
+            article = Article(article_id, f"{text} Report {n}.", published="2024-03-04")
+            for annotation in annotate([article]):
+                store_annotation(store, annotation, models.annotator(), Settings(), AddReport())
+    with TestClient(create_app(path, Settings(), models)) as web:
+        for article_id in ids:
+            page = web.get(article_path(article_id))
+            assert page.status_code == 200, article_id
+            twin = re.search(r'<a href="([^"]+)">JSON</a>', page.text)
+            assert twin is not None
+            data = web.get(html.unescape(twin.group(1)))
+            if article_id == "x":
+                continue  # "x.json" is an article of its own: x's twin cannot be at that path
+            assert data.status_code == 200 and data.json()["id"] == article_id, article_id

@@ -130,3 +130,9 @@ def test_marks_that_overlap_cut_the_text_into_runs_that_rebuild_it() -> None:
     assert runs["Russia"].entity == "GPE" and runs["Russia"].cited
     assert runs["we stay"].quote and runs["we stay"].cited
     assert "".join(s.text for s in paragraphs[0] if s.cited) == TEXT[22:52]
+
+
+def test_dates_the_axis_cannot_hold_are_left_off() -> None:
+    assert period(_event("9999", "year")) is None
+    assert period(_event("999", "decade")) is None
+    assert timeline_chart(_brief((_event("9999-12-31", "day"),)), span_link) is None

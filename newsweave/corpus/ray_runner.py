@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import socket
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -68,13 +69,29 @@ def _annotator(models: Models, settings: Settings) -> type:
     return Annotator
 
 
+def _cause(error: BaseException) -> str:
+    """The first line of what really went wrong in a Ray error (its innermost cause)."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    innermost = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        innermost = current
+        if isinstance(current, NewsweaveError):
+            break
+        following = getattr(current, "cause", None) or current.__cause__
+        current = following if isinstance(following, BaseException) else None
+    text = re.sub(r"\x1b\[[0-9;]*m", "", str(innermost)).strip()
+    return text.splitlines()[0] if text else type(innermost).__name__
+
+
 def _check_reachable(address: str | None) -> None:
     """Fail at once on a HOST:PORT nothing listens on (Ray itself retries for minutes)."""
     if address is None or address == "auto" or "://" in address or ":" not in address:
         return
     host, _, port = address.rpartition(":")
     try:
-        with socket.create_connection((host, int(port)), timeout=5):
+        with socket.create_connection((host.strip("[]"), int(port)), timeout=5):
             pass
     except (OSError, ValueError):
         raise NewsweaveError(f"cannot reach the Ray cluster at {address}") from None
@@ -145,9 +162,10 @@ class RayRunner:
         context = ray.data.DataContext.get_current()
         context.execution_options.preserve_order = True
         context.enable_progress_bars = False
-        # Ray Data reports each execution on stderr; newsweave reports progress itself, and a
-        # failed job reaches the caller as an exception.
-        logging.getLogger("ray.data").setLevel(logging.ERROR)
+        # Ray reports each execution, and a failure with its tracebacks, on stderr; newsweave
+        # reports progress itself, and a failed job reaches the caller as one line (`_cause`).
+        for name in ("ray", "ray.data"):
+            logging.getLogger(name).setLevel(logging.CRITICAL)
         rows = [
             {"n": n, "article": json.dumps(article.to_dict(), ensure_ascii=False)}
             for n, article in enumerate(articles)

@@ -51,7 +51,10 @@ def _pyarrow() -> tuple[Any, Any]:
 def _manifest(
     articles: Sequence[Article], annotator: Mapping[str, str], size: int
 ) -> dict[str, Any]:
-    ids = hashlib.sha256("\n".join(a.id for a in articles).encode("utf-8")).hexdigest()
+    # The articles whole (text, dates, ids...): the same ids with another text are other inputs.
+    digest = hashlib.sha256()
+    for article in articles:
+        digest.update(json.dumps(article.to_dict(), sort_keys=True).encode("utf-8") + b"\n")
     return {
         "newsweave": "annotation shards",
         "schema": SCHEMA_VERSION,
@@ -59,7 +62,7 @@ def _manifest(
         "articles": len(articles),
         "shard_size": size,
         "shards": -(-len(articles) // size),
-        "article_ids_sha256": ids,
+        "articles_sha256": digest.hexdigest(),
     }
 
 
@@ -108,17 +111,18 @@ def write_shards(
         temporary = path.with_suffix(".tmp")
         temporary.write_text(json.dumps(manifest, indent=2), "utf-8")
         temporary.replace(path)
-    written = skipped = 0
-    for number in range(int(manifest["shards"])):
-        target = _shard_path(folder, number)
+    shards = int(manifest["shards"])
+    missing = [n for n in range(shards) if not _shard_path(folder, n).exists()]
+    # One run of the runner over every missing shard's articles, cut into shards as they come
+    # (in order): a Ray runner starts once and loads the models once, not once per shard.
+    todo = [a for n in missing for a in articles[n * shard_size : (n + 1) * shard_size]]
+    stream = iter(runner.annotate(todo, models, settings))
+    for number in missing:
         first = number * shard_size
         chunk = articles[first : first + shard_size]
-        if target.exists():
-            skipped += 1
-            continue
         lines = []
-        for annotation in runner.annotate(chunk, models, settings):
-            lines.append(annotation_line(annotation).rstrip("\n"))
+        for _article in chunk:
+            lines.append(annotation_line(next(stream)).rstrip("\n"))
             if on_annotated is not None:
                 on_annotated()
         table = pa.table(
@@ -128,10 +132,11 @@ def write_shards(
                 "annotation": lines,
             }
         )
+        target = _shard_path(folder, number)
         temporary = target.with_suffix(".tmp")
         pq.write_table(table, temporary, compression="zstd")
         temporary.replace(target)
-        written += 1
+    written, skipped = len(missing), shards - len(missing)
     return ShardReport(written, skipped)
 
 

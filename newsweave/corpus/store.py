@@ -171,9 +171,7 @@ class Store:
             raise StoreError(f"{label}: no store here (run `newsweave add` first)")
         try:
             if self.readonly:
-                connection = sqlite3.connect(
-                    f"{self.path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None
-                )
+                connection = self._open_readonly()
             else:
                 connection = sqlite3.connect(self.path, isolation_level=None)
             connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_SECONDS * 1000}")
@@ -201,6 +199,23 @@ class Store:
             raise StoreError(
                 f"{label}: store schema {version} is older than {SCHEMA_VERSION}; "
                 "run `newsweave add` on it once to migrate it"
+            )
+        return connection
+
+    def _open_readonly(self) -> sqlite3.Connection:
+        uri = self.path.resolve().as_uri()
+        connection = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None)
+        try:
+            connection.execute("PRAGMA user_version").fetchone()
+        except sqlite3.OperationalError as error:
+            if "unable to open" not in str(error):
+                raise
+            connection.close()
+            # A store in a folder this process may not write (a read-only mount): WAL readers
+            # need a -shm file beside it, so it is read as an immutable file instead, which
+            # SQLite trusts not to change while it is open.
+            connection = sqlite3.connect(
+                f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None
             )
         return connection
 

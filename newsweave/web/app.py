@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import unquote
 
 from fastapi import FastAPI, HTTPException, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -329,14 +330,17 @@ def create_app(
         start: Annotated[int | None, Query(ge=0, le=10_000_000)] = None,
         end: Annotated[int | None, Query(ge=0, le=10_000_000)] = None,
     ) -> Response:
+        raw = request.scope.get("raw_path")
+        if isinstance(raw, bytes) and raw.startswith(b"/articles/"):
+            # The id as sent, decoded once: the decoded path would have turned an id holding
+            # "%20" into one holding a space (ids are the inputs' own, any text at all).
+            article_id = unquote(raw[len(b"/articles/") :].decode("utf-8", "replace"))
         with site.reader() as store:
-            as_json = article_id.endswith(".json")
-            if as_json:
-                try:
-                    stored_article(store, article_id)
-                    as_json = False  # an id that itself ends in .json
-                except NotFoundError:
-                    article_id = article_id.removesuffix(".json")
+            # `ID.json` is the JSON twin, unless an article's id itself ends in ".json".
+            as_json = article_id.endswith(".json") and not store.rows(
+                "SELECT 1 FROM articles WHERE id = ?", [article_id]
+            )
+            article_id = article_id.removesuffix(".json") if as_json else article_id
             found, stored = stored_article(store, article_id)
             if found.id != article_id:
                 raise NotFoundError(f"no article {article_id!r}")
@@ -356,6 +360,7 @@ def create_app(
             article=found,
             stored=stored,
             paragraphs=article_paragraphs(annotation, cited),
+            json_href=article_path(found.id) + ".json",
             link=found.url if is_web_link(found.url) else None,
         )
 

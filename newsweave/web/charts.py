@@ -77,6 +77,14 @@ _SEASONS = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
 
 
 def period(event: Event) -> tuple[date, date] | None:
+    """The days an event's date covers, or None (see `_period`); none past the year 9998."""
+    covered = _period(event)
+    if covered is None or covered[1].year > 9998:
+        return None  # the axis ends a day after the last date, which date cannot hold
+    return covered
+
+
+def _period(event: Event) -> tuple[date, date] | None:
     """The first and last day an event's TIMEX3 date covers, or None when it names no period.
 
     "2021-08-16" is one day; "2021-08" the whole month; "2021-W33" a week; "2021-Q3", "2021-H2"
@@ -111,7 +119,7 @@ def period(event: Event) -> tuple[date, date] | None:
             return date(year, 1, 1), date(last, 12, 31)
         if event.precision == "year":
             return date(year, 1, 1), date(year, 12, 31)
-    except (ValueError, IndexError):
+    except (ValueError, IndexError, OverflowError):
         return None
     return None
 
@@ -142,9 +150,6 @@ def timeline_chart(brief: Brief, link: Link) -> Timeline | None:
             width = 0.0  # a day (or a time of day) is a point, drawn as a dot
             left = round(left + scale / 2, 1)
         href = link(event.sources[0]) if event.sources else ""
-        # A label runs right of its mark, or left of it when the mark is in the right half.
-        right_half = left + width / 2 > TIMELINE_WIDTH / 2
-        label_x, anchor = (left - 9, "end") if right_half else (left + width + 9, "start")
         # A label runs right of its mark, or left of it when the mark is in the right half.
         right_half = left + width / 2 > TIMELINE_WIDTH / 2
         label_x, anchor = (left - 9, "end") if right_half else (left + width + 9, "start")
