@@ -13,22 +13,12 @@ from importlib.resources import files
 
 from newsweave.models import Article, Brief, Span
 from newsweave.render.sections import (
-    NO_SUMMARY,
-    SHOWN_ACTORS,
-    agreeing,
     article_numbers,
+    brief_sections,
     cited_numbers,
-    claim_counts,
-    conflict_lines,
-    conflict_sources,
     describe,
-    group_quotes,
     is_web_link,
-    origins_note,
-    quote_line,
     support,
-    undated_note,
-    update_lines,
 )
 
 
@@ -115,61 +105,5 @@ def render_html(brief: Brief) -> str:
         title=brief.title,
         summary=summary,
         articles=articles,
-        no_summary=NO_SUMMARY,
-        speakers=[
-            {
-                "name": group.name,
-                "roles": group.roles,
-                "quotes": [
-                    {
-                        "line": quote_line(q),
-                        "numbers": cited_numbers(brief, q.sources),
-                        "cue": q.cue,
-                    }
-                    for q in group.quotes
-                ],
-            }
-            for group in group_quotes(brief)
-        ],
-        actors=[
-            {"actor": actor, "numbers": cited_numbers(brief, actor.sources)}
-            for actor in brief.actors[:SHOWN_ACTORS]
-        ],
-        more_actors=max(len(brief.actors) - SHOWN_ACTORS, 0),
-        relations=[
-            {"relation": relation, "numbers": cited_numbers(brief, relation.sources)}
-            for relation in brief.relations
-        ],
-        timeline=[
-            {
-                "event": event,
-                "when": list(dict.fromkeys(span.text for span in event.when)),
-                "numbers": cited_numbers(brief, event.sources),
-            }
-            for event in brief.timeline
-        ],
-        undated=undated_note(brief),
-        origins=origins_note(brief),
-        agreeing=[
-            {
-                "claim": claim,
-                "numbers": cited_numbers(brief, claim.sources),
-                "support": support(brief, claim.articles),
-                "updates": update_lines(brief, claim),
-            }
-            for claim in agreeing(brief)
-        ],
-        claim_counts=claim_counts(brief),
-        differing=[
-            {
-                "lines": conflict_lines(brief, claim),
-                "updates": update_lines(brief, claim),
-                "sources": [
-                    {"number": number[span.article], "text": span.text}
-                    for span in conflict_sources(claim)
-                ],
-            }
-            for claim in brief.claims
-            if claim.status == "contradicted"
-        ],
+        **brief_sections(brief, lambda spans: cited_numbers(brief, tuple(spans))),
     )

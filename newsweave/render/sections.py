@@ -1,4 +1,4 @@
-"""What the Markdown and HTML briefs share: citation numbers, grouping, and the wording of lines.
+"""What the Markdown, HTML and web briefs share: citations, grouping, and the wording of lines.
 
 Everything here returns plain text taken from the brief; each renderer escapes it for its own
 format (Markdown escapes, HTML autoescape), so nothing here may be trusted as markup.
@@ -7,8 +7,9 @@ format (Markdown escapes, HTML autoescape), so nothing here may be trusted as ma
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from newsweave.models import UPDATE, Article, Brief, CitedQuote, Claim, Span, SummarySentence
 
@@ -172,3 +173,72 @@ def is_web_link(url: str | None) -> bool:
     A `javascript:`, `data:` or `file:` URL from a crafted input must never be clickable.
     """
     return url is not None and url.lower().startswith(("http://", "https://"))
+
+
+def brief_sections(brief: Brief, cite: Callable[[Sequence[Span]], list[Any]]) -> dict[str, Any]:
+    """The sections an HTML brief shows after its summary, as data for a template.
+
+    Args:
+        brief: The brief.
+        cite: The citations of a statement's spans as the page marks them: article numbers
+            that link down the page (the HTML file), or links to each cited sentence (the web).
+
+    Returns:
+        speakers, actors (and more_actors), relations, timeline, undated, origins, agreeing,
+        claim_counts and differing, each statement with its `citations`.
+    """
+    return {
+        "no_summary": NO_SUMMARY,
+        "speakers": [
+            {
+                "name": group.name,
+                "roles": group.roles,
+                "quotes": [
+                    {"line": quote_line(q), "cue": q.cue, "citations": cite(q.sources)}
+                    for q in group.quotes
+                ],
+            }
+            for group in group_quotes(brief)
+        ],
+        "actors": [
+            {"actor": actor, "citations": cite(actor.sources)}
+            for actor in brief.actors[:SHOWN_ACTORS]
+        ],
+        "more_actors": max(len(brief.actors) - SHOWN_ACTORS, 0),
+        "relations": [
+            {"relation": relation, "citations": cite(relation.sources)}
+            for relation in brief.relations
+        ],
+        "timeline": [
+            {
+                "event": event,
+                "when": list(dict.fromkeys(span.text for span in event.when)),
+                "citations": cite(event.sources),
+            }
+            for event in brief.timeline
+        ],
+        "undated": undated_note(brief),
+        "origins": origins_note(brief),
+        "agreeing": [
+            {
+                "claim": claim,
+                "citations": cite(claim.sources),
+                "support": support(brief, claim.articles),
+                "updates": update_lines(brief, claim),
+            }
+            for claim in agreeing(brief)
+        ],
+        "claim_counts": claim_counts(brief),
+        "differing": [
+            {
+                "lines": conflict_lines(brief, claim),
+                "updates": update_lines(brief, claim),
+                "sources": [
+                    {"citation": cite([span])[0], "text": span.text}
+                    for span in conflict_sources(claim)
+                ],
+            }
+            for claim in brief.claims
+            if claim.status == "contradicted"
+        ],
+    }

@@ -16,21 +16,11 @@ from urllib.parse import quote, urlencode
 from newsweave.corpus.lookup import StorySummary
 from newsweave.models import Annotation, Brief, Span
 from newsweave.render.sections import (
-    NO_SUMMARY,
-    SHOWN_ACTORS,
-    agreeing,
     article_numbers,
-    claim_counts,
-    conflict_lines,
-    conflict_sources,
+    brief_sections,
     describe,
-    group_quotes,
     is_web_link,
-    origins_note,
-    quote_line,
     support,
-    undated_note,
-    update_lines,
 )
 from newsweave.web.charts import actor_graph, sparkline, timeline_chart
 
@@ -91,7 +81,6 @@ def brief_page(brief: Brief, story_id: str) -> dict[str, Any]:
     return {
         "story_id": story_id,
         "brief": brief,
-        "no_summary": NO_SUMMARY,
         "summary": [
             {
                 "text": s.text,
@@ -100,59 +89,8 @@ def brief_page(brief: Brief, story_id: str) -> dict[str, Any]:
             }
             for s in brief.summary
         ],
-        "speakers": [
-            {
-                "name": group.name,
-                "roles": group.roles,
-                "quotes": [
-                    {"line": quote_line(q), "cue": q.cue, "citations": _citations(brief, q.sources)}
-                    for q in group.quotes
-                ],
-            }
-            for group in group_quotes(brief)
-        ],
-        "actors": [
-            {"actor": a, "citations": _citations(brief, a.sources)}
-            for a in brief.actors[:SHOWN_ACTORS]
-        ],
-        "more_actors": max(len(brief.actors) - SHOWN_ACTORS, 0),
-        "relations": [
-            {"relation": r, "citations": _citations(brief, r.sources)} for r in brief.relations
-        ],
-        "timeline": [
-            {
-                "event": e,
-                "when": list(dict.fromkeys(span.text for span in e.when)),
-                "citations": _citations(brief, e.sources),
-            }
-            for e in brief.timeline
-        ],
         "timeline_chart": timeline_chart(brief, span_link),
         "graph": actor_graph(brief, span_link),
-        "undated": undated_note(brief),
-        "origins": origins_note(brief),
-        "agreeing": [
-            {
-                "claim": c,
-                "citations": _citations(brief, c.sources),
-                "support": support(brief, c.articles),
-                "updates": update_lines(brief, c),
-            }
-            for c in agreeing(brief)
-        ],
-        "claim_counts": claim_counts(brief),
-        "differing": [
-            {
-                "lines": conflict_lines(brief, c),
-                "updates": update_lines(brief, c),
-                "sources": [
-                    {"citation": _citations(brief, [span])[0], "text": span.text}
-                    for span in conflict_sources(c)
-                ],
-            }
-            for c in brief.claims
-            if c.status == "contradicted"
-        ],
         "articles": [
             {
                 "number": n,
@@ -163,6 +101,7 @@ def brief_page(brief: Brief, story_id: str) -> dict[str, Any]:
             }
             for n, a in enumerate(brief.articles, start=1)
         ],
+        **brief_sections(brief, lambda spans: _citations(brief, spans)),
     }
 
 
