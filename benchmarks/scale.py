@@ -9,6 +9,9 @@ each measured R times (medians):
   actors loading the models included;
 - **Ray's overheads**: `ray.init` of a local Ray with 2 CPUs; and per batch, a Ray Data pass of
   the same rows through an actor pool that does nothing (its time per batch of 4 articles).
+- **reading**: Zyte's 181 real article pages (../shared/eval/html/aeb) packed into one WARC.gz,
+  read in this process, and on Ray cut into 8 parts by record (a local Ray with 2 CPUs, started
+  beforehand): trafilatura's extraction is most of it.
 Where the time of one article goes (spaCy's parse and the rest, the sentence embeddings) is
 measured in this process on the same articles, for the scaling model of docs/scaling.md.
 
@@ -116,6 +119,58 @@ def _ray_overheads(articles: Sequence[Article], repeats: int) -> dict[str, float
     }
 
 
+def _crawl(eval_dir: Path, folder: Path) -> Path:
+    """Zyte's 181 real article pages (../shared/eval/html/aeb) as one WARC.gz crawl."""
+    import gzip
+    import io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    path = folder / "aeb.warc.gz"
+    with path.open("wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        for page in sorted((eval_dir / "html" / "aeb" / "html").glob("*.html.gz")):
+            body = gzip.decompress(page.read_bytes())
+            headers = StatusAndHeaders(
+                "200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1"
+            )
+            url = f"https://aeb.example/{page.name.split('.')[0]}"
+            writer.write_record(
+                writer.create_warc_record(
+                    url, "response", payload=io.BytesIO(body), http_headers=headers
+                )
+            )
+    return path
+
+
+def _reading(eval_dir: Path, settings: Settings, repeats: int) -> dict[str, Any]:
+    """Reading a crawl (trafilatura on every page) here, and on Ray in parts of the archive."""
+    import tempfile
+
+    import ray
+
+    from newsweave.corpus.ray_runner import RayRunner
+
+    with tempfile.TemporaryDirectory() as folder:
+        crawl = _crawl(eval_dir, Path(folder))
+        inputs = [str(crawl)]
+        pages = len(LocalRunner(1).read(inputs, settings, lambda _p: None))
+        here = _seconds(lambda: LocalRunner(1).read(inputs, settings, lambda _p: None), repeats)
+        # Parts of an eighth of the archive: enough parts for both actors to stay busy.
+        runner = RayRunner(2, part_bytes=crawl.stat().st_size // 8)
+        ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, logging_level="ERROR")
+        try:
+            there = _seconds(lambda: runner.read(inputs, settings, lambda _p: None), repeats)
+        finally:
+            ray.shutdown()
+    return {
+        "crawl pages read": pages,
+        "read here s": statistics.median(here),
+        "read on Ray (2 CPUs, 8 parts) s": statistics.median(there),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     add_eval_dir(parser)
@@ -148,6 +203,7 @@ def main() -> None:
     finally:
         ray.shutdown()
     results |= _ray_overheads(articles, args.repeats)
+    results |= _reading(args.eval_dir, settings, args.repeats)
     base = statistics.median(times["one process"])
     print(f"{len(articles)} AllSides articles, medians of {args.repeats}")
     print(f"{'runner':<28}{'seconds':>10}{'articles/s':>12}{'speed-up':>10}")
@@ -156,6 +212,14 @@ def main() -> None:
         results[f"{name} s"] = seconds
         results[f"{name} articles/s"] = len(articles) / seconds
         print(f"{name:<28}{seconds:>10.1f}{len(articles) / seconds:>12.2f}{base / seconds:>9.2f}x")
+    pages = results["crawl pages read"]
+    print(f"\nreading a WARC.gz of {pages} real pages (trafilatura), medians of {args.repeats}")
+    print(f"{'reader':<28}{'seconds':>10}{'pages/s':>12}{'speed-up':>10}")
+    for name in ("read here", "read on Ray (2 CPUs, 8 parts)"):
+        seconds = results[f"{name} s"]
+        speed_up = results["read here s"] / seconds
+        print(f"{name:<28}{seconds:>10.1f}{pages / seconds:>12.1f}{speed_up:>9.2f}x")
+    print()
     for key in (
         "ray.init s (local, 2 CPUs)",
         "Ray Data overhead ms per batch of 4",

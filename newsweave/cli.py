@@ -16,7 +16,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -25,6 +25,9 @@ from newsweave.cli_output import Output, Progress, say
 from newsweave.config import Settings, describe_settings, parse_settings
 from newsweave.errors import InputError, NewsweaveError, SettingsError, UsageError
 from newsweave.models import Annotation, Article
+
+if TYPE_CHECKING:
+    from newsweave.corpus.runners import InputRunner
 
 # A weave running this long says which stage it is in.
 _STAGE_AFTER_SECONDS = 3.0
@@ -146,7 +149,16 @@ def _common_options(function: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _runner_options(function: Callable[..., Any]) -> Callable[..., Any]:
-    """--runner and --address: where the per-article stage runs (add and annotate)."""
+    """--runner, --address, --embed-gpus: where the per-article stage runs (add and annotate)."""
+    function = click.option(
+        "--embed-gpus",
+        type=click.IntRange(min=0),
+        default=0,
+        show_default=True,
+        help="With --runner ray: embed on this many GPU actors (one GPU each), sentences of many "
+        "articles per pass, while the --workers actors parse; uses the torch embedder on CUDA "
+        "(embedder=minilm-torch, embed_device=cuda).",
+    )(function)
     function = click.option(
         "--address",
         metavar="ADDRESS",
@@ -164,14 +176,41 @@ def _runner_options(function: Callable[..., Any]) -> Callable[..., Any]:
     )(function)
 
 
+def _make_runner(
+    runner_kind: str, workers: int | None, address: str | None, embed_gpus: int, settings: Settings
+) -> tuple[InputRunner, Settings]:
+    """The runner the options name, and the settings it annotates with.
+
+    Raises:
+        UsageError: For --embed-gpus without --runner ray (and as `make_runner`).
+    """
+    from dataclasses import replace
+
+    from newsweave.corpus.runners import make_runner
+
+    if embed_gpus and runner_kind != "ray":
+        raise UsageError("--embed-gpus is for --runner ray")
+    if embed_gpus and settings.embedder != "minilm-torch":
+        settings = replace(settings, embedder="minilm-torch")
+    if embed_gpus and not settings.embed_device.startswith("cuda"):
+        settings = replace(settings, embed_device="cuda")  # kept when --set names a cuda:N
+    return make_runner(runner_kind, workers, address, embed_gpus), settings
+
+
 def _read(
-    inputs: Sequence[str], settings: Settings, quiet: bool, published: Sequence[str]
+    inputs: Sequence[str],
+    settings: Settings,
+    quiet: bool,
+    published: Sequence[str],
+    runner: InputRunner | None = None,
 ) -> list[Article]:
-    from newsweave.read.ingest import read_articles
+    """Read the inputs (here, or on the runner's workers), with --published applied."""
+    from newsweave.corpus.runners import LocalRunner
     from newsweave.read.metadata import set_published
 
     started = time.perf_counter()
-    articles = set_published(read_articles(inputs, settings, on_problem=_report_problem), published)
+    reader = runner or LocalRunner(1)
+    articles = set_published(reader.read(inputs, settings, _report_problem), published)
     if not quiet:
         removed = sum(len(a.removed_lines) for a in articles)
         say(
@@ -186,15 +225,14 @@ def _annotate(
     settings: Settings,
     workers: int | None,
     quiet: bool,
-    runner_kind: str = "local",
-    address: str | None = None,
+    runner: InputRunner | None = None,
 ) -> Any:
     """Start annotating; yields annotations in order, with progress on stderr."""
     from newsweave.analyze.nlp import Models
     from newsweave.corpus.runners import default_workers, make_runner
 
     # --workers N is how many cores to use: N processes, or N embedding threads in this one.
-    runner = make_runner(runner_kind, workers, address)
+    runner = runner or make_runner("local", workers)
     models = Models(settings, threads=workers or default_workers())
     progress = Progress(len(articles), "annotated", "articles", quiet)
 
@@ -328,30 +366,32 @@ def _annotate_shards(
     workers: int | None,
     runner_kind: str,
     address: str | None,
+    embed_gpus: int,
     folder: Any,
     shard_size: int,
 ) -> None:
     """`annotate --out DIR`: Parquet shards, the ones already written skipped."""
     from newsweave.analyze.nlp import Models
     from newsweave.blas import limit_blas_threads
-    from newsweave.corpus.runners import default_workers, make_runner
+    from newsweave.corpus.runners import default_workers
     from newsweave.corpus.shards import write_shards
 
     limit_blas_threads(1)
-    articles = _read(inputs, settings, quiet, published)
-    runner = make_runner(runner_kind, workers, address)
-    models = Models(settings, threads=workers or default_workers())
-    progress = Progress(len(articles), "annotated", "articles", quiet)
-    with progress:
-        done = write_shards(
-            articles,
-            runner,
-            models,
-            settings,
-            folder,
-            shard_size=shard_size,
-            on_annotated=progress.advance,
-        )
+    runner, settings = _make_runner(runner_kind, workers, address, embed_gpus, settings)
+    with runner.session():
+        articles = _read(inputs, settings, quiet, published, runner)
+        models = Models(settings, threads=workers or default_workers())
+        progress = Progress(len(articles), "annotated", "articles", quiet)
+        with progress:
+            done = write_shards(
+                articles,
+                runner,
+                models,
+                settings,
+                folder,
+                shard_size=shard_size,
+                on_annotated=progress.advance,
+            )
     if not quiet:
         say(f"{folder}: {done.written} shards written, {done.skipped} already there")
 
@@ -382,6 +422,7 @@ def annotate(
     quiet: bool,
     runner_kind: str,
     address: str | None,
+    embed_gpus: int,
     shards: str | None,
     shard_size: int,
 ) -> None:
@@ -409,18 +450,21 @@ def annotate(
             workers,
             runner_kind,
             address,
+            embed_gpus,
             Path(shards),
             shard_size,
         )
         return
     out = Output(output, inputs)
     limit_blas_threads(1)
-    articles = _read(inputs, settings, quiet, published)
-    models, annotating = _annotate(articles, settings, workers, quiet, runner_kind, address)
-    out.write_lines(
-        annotations_header(models.annotator(), len(articles)),
-        (annotation_line(annotation) for annotation in annotating),
-    )
+    runner, settings = _make_runner(runner_kind, workers, address, embed_gpus, settings)
+    with runner.session():
+        articles = _read(inputs, settings, quiet, published, runner)
+        models, annotating = _annotate(articles, settings, workers, quiet, runner)
+        out.write_lines(
+            annotations_header(models.annotator(), len(articles)),
+            (annotation_line(annotation) for annotation in annotating),
+        )
 
 
 @main.command("settings")

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 import time
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 import click
 
-from newsweave.cli import _common_options, _read, _runner_options, main
+from newsweave.cli import _common_options, _make_runner, _read, _runner_options, main
 from newsweave.cli_output import Output, Progress, say
 from newsweave.config import parse_settings
 from newsweave.errors import NewsweaveError, UsageError
@@ -65,6 +66,7 @@ def add(
     quiet: bool,
     runner_kind: str,
     address: str | None,
+    embed_gpus: int,
     shards: str | None,
 ) -> None:
     """Add INPUTS to the store, annotated and grouped into stories.
@@ -76,7 +78,7 @@ def add(
     from newsweave.analyze.nlp import Models
     from newsweave.blas import limit_blas_threads
     from newsweave.corpus.add import add_articles
-    from newsweave.corpus.runners import default_workers, make_runner
+    from newsweave.corpus.runners import default_workers
     from newsweave.corpus.store import Store
 
     if output is not None:
@@ -84,23 +86,31 @@ def add(
     if bool(inputs) == bool(shards):
         raise UsageError("give INPUTS to add, or --annotations DIR, not both")
     settings = parse_settings(assignments)
+    if shards is not None and (runner_kind != "local" or embed_gpus):
+        raise UsageError("--annotations are already annotated: no --runner or --embed-gpus")
+    runner, settings = _make_runner(runner_kind, workers, address, embed_gpus, settings)
     limit_blas_threads(1)
-    with Store(db) as store:
+    with Store(db) as store, ExitStack() as stack:
         models = Models(settings, threads=workers or default_workers())
-        runner: Any
         if shards is not None:
             from newsweave.corpus.shards import Precomputed, read_shards
 
             annotations = read_shards(Path(shards), models.annotator())
             articles = [annotation.article for annotation in annotations]
-            runner = Precomputed({a.article.id: a for a in annotations})
+            precomputed = Precomputed({a.article.id: a for a in annotations})
         else:
-            articles = _read(inputs, settings, quiet, published)
-            runner = make_runner(runner_kind, workers, address)
+            # One Ray session (with --runner ray) for reading the inputs and annotating them.
+            stack.enter_context(runner.session())
+            articles = _read(inputs, settings, quiet, published, runner)
         progress = Progress(len(articles), "stored", "articles", quiet)
         with progress:
             done = add_articles(
-                store, articles, models, settings, runner, on_stored=lambda _a: progress.advance()
+                store,
+                articles,
+                models,
+                settings,
+                runner if shards is None else precomputed,
+                on_stored=lambda _a: progress.advance(),
             )
         counts = store.counts()
     if not quiet:

@@ -28,6 +28,11 @@ class InputError(NewsweaveError):
         self.problem = problem
         self.skipped = skipped
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, str], dict[str, bool]]:
+        # Pickled with its fields (the default would call __init__ with the message alone), so
+        # problems found by a worker elsewhere (the Ray runner's readers) come back whole.
+        return (type(self), (self.source, self.problem), {"skipped": self.skipped})
+
 
 class NoArticlesError(NewsweaveError):
     """Nothing usable was found in the inputs."""

@@ -149,6 +149,79 @@ def test_add_on_ray_gives_the_local_store_on_200_real_articles(
     assert briefs[0] == briefs[1]
 
 
+def test_inputs_read_on_ray_in_parts_are_the_inputs_read_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("ray", reason="the ray extra is not installed")
+    from newsweave.corpus.ray_runner import RayRunner
+    from newsweave.read.parts import split_source
+    from newsweave.read.sources import find_sources
+
+    from .test_parts import STORY, TOWNS, _pages, _warc
+
+    folder = tmp_path / "inputs"
+    folder.mkdir()
+    lines = [
+        json.dumps({"id": f"j{n}", "text": STORY.format(town=TOWNS[n % 8], n=n + 2)})
+        for n in range(30)
+    ]
+    lines[7] = '{"id": "cut'  # a bad record: reported and skipped, the others read
+    (folder / "dump.jsonl").write_text("\n".join(lines) + "\n")
+    (folder / "crawl.warc.gz").write_bytes(_warc(_pages(12)))
+    (folder / "note.txt").write_text(STORY.format(town="Oslo", n=40))
+    (folder / "empty.html").write_text("")
+    (folder / "copy.txt").write_text(STORY.format(town="Oslo", n=40))  # same text: one source
+    settings = Settings()
+    runner = RayRunner(2, part_bytes=1500)
+    here: list[str] = []
+    there: list[str] = []
+    with runner.session():
+        # A path relative to where the user is, not where Ray's workers started.
+        monkeypatch.chdir(tmp_path)
+        expected = LocalRunner(1).read(["inputs"], settings, lambda p: here.append(str(p)))
+        got = runner.read(["inputs"], settings, lambda p: there.append(str(p)))
+    assert got == expected and len(got) == 29 + 12 + 1
+    # The JSON Lines file and the archive were read in several parts each.
+    sources = list(find_sources([folder], lambda _p: None))
+    assert sum(len(split_source(source, 1500)) for source in sources) >= len(sources) + 4
+    assert there == here
+    assert any("dump.jsonl line 8: not valid JSON" in line for line in there)
+
+
+def test_the_embedding_pool_embeds_many_articles_at_once_to_the_same_annotations(
+    models: Models,
+) -> None:
+    pytest.importorskip("ray", reason="the ray extra is not installed")
+    import numpy as np
+
+    from newsweave.corpus.ray_runner import RayRunner
+    from newsweave.errors import NewsweaveError
+
+    articles = _short_articles(12)
+    settings = Settings()
+    expected = list(LocalRunner(1).annotate(articles, models, settings))
+    # On CPUs (no GPU here): 1 parsing actor, 1 embedding actor taking all 12 articles' 36
+    # sentences in one pass, as a GPU actor would.
+    on_cpu = RayRunner(1, embed_actors=1, embed_gpus=0)
+    with on_cpu.session():
+        got = list(on_cpu.annotate(articles, models, settings))
+        with pytest.raises(NewsweaveError, match=r"need 1 GPU\(s\); the Ray cluster has 0"):
+            list(RayRunner(1, embed_actors=1).annotate(articles, models, settings))
+    assert len(got) == len(expected)
+    for mine, theirs in zip(got, expected, strict=True):
+        # Everything but the embeddings is the same; those differ in the last bits only, as
+        # the sentences share padded batches with other articles' sentences.
+        assert (mine.article, mine.sentences, mine.entities, mine.quotes, mine.times) == (
+            theirs.article,
+            theirs.sentences,
+            theirs.entities,
+            theirs.quotes,
+            theirs.times,
+        )
+        assert (mine.roles, mine.interactions) == (theirs.roles, theirs.interactions)
+        np.testing.assert_allclose(mine.vectors.to_array(), theirs.vectors.to_array(), atol=1e-5)
+
+
 def test_a_cluster_that_cannot_be_reached_is_one_line(tmp_path: Path) -> None:
     pytest.importorskip("ray", reason="the ray extra is not installed")
     dump = tmp_path / "one.jsonl"

@@ -31,9 +31,8 @@ from newsweave.read.boilerplate import (
     split_paragraphs,
     strip_boilerplate,
 )
-from newsweave.read.ingest import normalize_published
 from newsweave.read.markup import markdown_paragraphs
-from newsweave.read.metadata import infer_outlet, read_header
+from newsweave.read.metadata import infer_outlet, normalize_published, read_header
 
 from .conftest import EXAMPLE
 

@@ -16,7 +16,7 @@ from newsweave.config import Settings
 from newsweave.corpus.cluster import ArticleView, StoryCentroid, place_article, weigh_terms
 from newsweave.corpus.store import APPLICATION_ID, SCHEMA_VERSION, Store, StoreError
 from newsweave.errors import InputError
-from newsweave.read.archives import archive_pages
+from newsweave.read.archives import ArchiveCounts, archive_pages, finish_archive
 from newsweave.read.feeds import feed_records, html_text
 
 
@@ -237,9 +237,13 @@ def test_an_archive_gives_its_html_pages_and_counts_the_rest() -> None:
         ]
     )
     notes: list[InputError] = []
-    pages = list(archive_pages(io.BytesIO(data), "crawl.warc.gz", notes.append))
+    counts = ArchiveCounts()
+    pages = list(archive_pages(io.BytesIO(data), "crawl.warc.gz", notes.append, counts))
     assert [(p.url, p.html) for p in pages] == [("https://a.example/1", PAGE)]
     assert pages[0].captured is not None
+    assert (counts.records, counts.pages) == (2, 1)
+    assert not notes  # the archive is summed up once, when all of it has been read
+    finish_archive("crawl.warc.gz", counts, notes.append)
     assert [n.problem for n in notes] == [
         "skipped records that are not HTML pages: 1 image/png responses"
     ]
@@ -255,12 +259,15 @@ def test_a_truncated_archive_keeps_the_pages_before_the_cut() -> None:
     whole = gzip.decompress(data)
     cut = whole[: len(whole) - 200]
     notes: list[InputError] = []
-    pages = list(archive_pages(io.BytesIO(cut), "cut.warc", notes.append))
+    pages = list(archive_pages(io.BytesIO(cut), "cut.warc", notes.append, ArchiveCounts()))
     assert pages and pages[0].url == "https://a.example/1"
 
 
 def test_empty_and_foreign_files_are_not_archives() -> None:
-    with pytest.raises(InputError):
-        list(archive_pages(io.BytesIO(b""), "empty.warc", lambda _p: None))
+    counts = ArchiveCounts()
+    assert not list(archive_pages(io.BytesIO(b""), "empty.warc", lambda _p: None, counts))
+    with pytest.raises(InputError, match="no HTML page among 0 archive records"):
+        finish_archive("empty.warc", counts, lambda _p: None)
     with pytest.raises(InputError, match="not a"):
-        list(archive_pages(io.BytesIO(b"\x00\x01binary" * 100), "x.warc", lambda _p: None))
+        foreign = io.BytesIO(b"\x00\x01binary" * 100)
+        list(archive_pages(foreign, "x.warc", lambda _p: None, ArchiveCounts()))

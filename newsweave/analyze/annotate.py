@@ -3,10 +3,14 @@
 This is the heavy stage, and a pure function of one article: its result never depends on which
 other articles are annotated in the same run (sentences are embedded per article, never in
 batches shared with other articles), so any runner (in-process, a process pool, Ray) can map it
-and get the same bytes. Paragraphs are parsed separately (a sentence never crosses a paragraph
-break), and their offsets are carried into article offsets, so every Span resolves against
-`article.text`. Quotes, roles and interactions are read off the same parse (quotes.py,
-relations.py), and so are time expressions (timex.py), so they cost no second pass.
+and get the same bytes. The one exception is chosen explicitly: the Ray runner's GPU embedding
+pool (`--embed-gpus`) parses with `parse_article` and embeds the sentences of many articles at
+once with the torch embedder, whose name the annotations then carry.
+
+Paragraphs are parsed separately (a sentence never crosses a paragraph break), and their
+offsets are carried into article offsets, so every Span resolves against `article.text`.
+Quotes, roles and interactions are read off the same parse (quotes.py, relations.py), and so
+are time expressions (timex.py), so they cost no second pass.
 """
 
 from __future__ import annotations
@@ -34,6 +38,8 @@ from newsweave.models import (
 )
 
 if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
     from spacy.tokens import Doc
     from spacy.tokens import Span as SpacySpan
 
@@ -50,19 +56,8 @@ def annotate_article(article: Article, models: Models, settings: Settings) -> An
         The Annotation; the same for the same article and models, whatever else is annotated.
     """
     parsed = parse_article(article, models.spacy)
-    vectors = models.embedder.encode(
-        [sentence.span.text for sentence in parsed.sentences], settings.embed_batch_size
-    )
-    return Annotation(
-        article,
-        parsed.sentences,
-        parsed.entities,
-        Vectors.from_array(vectors),
-        quotes=parsed.quotes,
-        roles=parsed.roles,
-        interactions=parsed.interactions,
-        times=parsed.times,
-    )
+    vectors = models.embedder.encode(parsed.sentence_texts(), settings.embed_batch_size)
+    return parsed.annotation(article, vectors)
 
 
 def annotate_articles(
@@ -94,6 +89,27 @@ class ParsedArticle:
     roles: tuple[Role, ...]
     interactions: tuple[Interaction, ...]
     times: tuple[TimeExpr, ...]
+
+    def sentence_texts(self) -> list[str]:
+        """The texts to embed: one per sentence, in order."""
+        return [sentence.span.text for sentence in self.sentences]
+
+    def annotation(self, article: Article, vectors: npt.NDArray[np.float32]) -> Annotation:
+        """The article's Annotation, given the embeddings of `sentence_texts()` (one row each).
+
+        The embeddings may come from elsewhere: the Ray runner's embedding pool embeds the
+        sentences of many articles at once, on a GPU.
+        """
+        return Annotation(
+            article,
+            self.sentences,
+            self.entities,
+            Vectors.from_array(vectors),
+            quotes=self.quotes,
+            roles=self.roles,
+            interactions=self.interactions,
+            times=self.times,
+        )
 
 
 def parse_article(article: Article, nlp: Callable[[str], Doc]) -> ParsedArticle:

@@ -18,8 +18,9 @@ import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from newsweave.analyze.annotate import annotate_article
 from newsweave.analyze.nlp import Models
@@ -27,6 +28,9 @@ from newsweave.blas import limit_blas_threads
 from newsweave.config import Settings
 from newsweave.errors import NewsweaveError, UsageError
 from newsweave.models import Annotation, Article
+
+if TYPE_CHECKING:
+    from newsweave.read.sources import ProblemHandler
 
 # Below this many articles per worker, starting workers (each loads the models, about a second)
 # costs more than it saves, so the articles are annotated in this process instead.
@@ -57,13 +61,34 @@ class Runner(Protocol):
         ...
 
 
-def make_runner(kind: str, workers: int | None, address: str | None = None) -> Runner:
+class InputRunner(Runner, Protocol):
+    """A runner that also reads the inputs: in this process, or on the runner's workers."""
+
+    def session(self) -> AbstractContextManager[None]:
+        """Hold the runner's workers (a Ray session) open across `read` and `annotate`."""
+        ...
+
+    def read(
+        self, inputs: Sequence[str], settings: Settings, report: ProblemHandler
+    ) -> list[Article]:
+        """The articles of the inputs, as `read.ingest.read_articles` gives them.
+
+        Raises:
+            NoArticlesError: When no input gave a usable article.
+        """
+        ...
+
+
+def make_runner(
+    kind: str, workers: int | None, address: str | None = None, embed_gpus: int = 0
+) -> InputRunner:
     """The runner `--runner KIND` names: "local" (this process or a pool) or "ray".
 
     Args:
         kind: "local" or "ray".
         workers: Processes (local) or actors (ray); None is one per CPU core here.
         address: The Ray cluster to join (ray only); None starts a local Ray.
+        embed_gpus: Ray only: embed on this many GPU actors, one GPU each (the others parse).
 
     Raises:
         UsageError: For "ray" without the `ray` extra installed, or an address without "ray".
@@ -76,9 +101,9 @@ def make_runner(kind: str, workers: int | None, address: str | None = None) -> R
             raise UsageError("--runner ray needs Ray: pip install 'newsweave[ray]'")
         from newsweave.corpus.ray_runner import RayRunner
 
-        return RayRunner(count, address)
-    if address is not None:
-        raise UsageError("--address is for --runner ray")
+        return RayRunner(count, address, embed_actors=embed_gpus)
+    if address is not None or embed_gpus:
+        raise UsageError(f"{'--address' if address else '--embed-gpus'} is for --runner ray")
     return LocalRunner(count)
 
 
@@ -100,6 +125,18 @@ class LocalRunner:
     def __post_init__(self) -> None:
         if self.workers < 1:
             raise NewsweaveError(f"workers must be at least 1, not {self.workers}")
+
+    def session(self) -> AbstractContextManager[None]:
+        """Nothing to hold: each `annotate` starts its pool and stops it when done."""
+        return nullcontext()
+
+    def read(
+        self, inputs: Sequence[str], settings: Settings, report: ProblemHandler
+    ) -> list[Article]:
+        """The articles of the inputs, read in this process (see `InputRunner.read`)."""
+        from newsweave.read.ingest import read_articles
+
+        return read_articles(inputs, settings, report)
 
     def annotate(
         self, articles: Sequence[Article], models: Models, settings: Settings

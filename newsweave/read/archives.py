@@ -2,16 +2,17 @@
 
 Only `response` records with an HTML content type and a 2xx status are pages; every other
 record (requests, metadata, redirects, images, PDFs, revisits) is counted and skipped, and the
-counts are reported once per archive. A page keeps its target URI and the record's WARC-Date,
-which ingest uses as the publication date only when the page itself names none. A record cut
-short (a truncated archive) ends the archive with one message; the pages before it are kept.
+counts are reported once per archive, also when its parts were read apart (parts.py). A page
+keeps its target URI and the record's WARC-Date, which ingest uses as the publication date only
+when the page itself names none. A record cut short (a truncated archive) ends the archive with
+one message; the pages before it are kept.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from newsweave.errors import InputError
@@ -39,35 +40,58 @@ class ArchivedPage:
     html: bytes
 
 
-def archive_pages(stream: Readable, label: str, report: ProblemHandler) -> Iterator[ArchivedPage]:
+@dataclass
+class ArchiveCounts:
+    """What reading an archive (or a part of it) met: records, pages, records skipped by kind.
+
+    Filled while the pages are read; the counts of an archive read in parts add up to those of
+    the archive read whole, so the archive is summed up once (`finish_archive`) either way.
+    """
+
+    records: int = 0
+    pages: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)
+
+    def add(self, other: ArchiveCounts) -> None:
+        """Add the counts of another part of the same archive."""
+        self.records += other.records
+        self.pages += other.pages
+        self.skipped.update(other.skipped)
+
+
+def archive_pages(
+    stream: Readable, label: str, report: ProblemHandler, counts: ArchiveCounts, first: int = 1
+) -> Iterator[ArchivedPage]:
     """The HTML pages of a WARC (optionally gzipped) stream, in archive order.
 
     Args:
-        stream: The archive's bytes, read sequentially.
+        stream: The archive's bytes (or a part's, starting at a record), read sequentially.
         label: The input's name, for messages.
-        report: Called once with the counts of skipped records, and for a truncated archive.
+        report: Called for an archive cut short or ending badly.
+        counts: Filled with what was read; give it to `finish_archive` when the whole archive
+            has been read.
+        first: The number of the stream's first record in the archive (1 unless a part).
 
     Raises:
-        InputError: When the file is not a WARC archive or holds no HTML page.
+        InputError: When the file is not a WARC archive.
     """
     from warcio.archiveiterator import ArchiveIterator  # type: ignore[import-untyped]
     from warcio.exceptions import ArchiveLoadFailed  # type: ignore[import-untyped]
 
-    skipped: Counter[str] = Counter()
-    pages = 0
-    number = 0
+    number = first - 1
     try:
         for record in ArchiveIterator(stream):
             number += 1
+            counts.records += 1
             kind = _page_or_why_not(record)
             if kind is not None:
-                skipped[kind] += 1
+                counts.skipped[kind] += 1
                 continue
             html = record.content_stream().read(MAX_PAGE_BYTES + 1)
             if len(html) > MAX_PAGE_BYTES:
-                skipped["page over 20 MB"] += 1
+                counts.skipped["page over 20 MB"] += 1
                 continue
-            pages += 1
+            counts.pages += 1
             yield ArchivedPage(
                 f"{label} record {number}",
                 record.rec_headers.get_header("WARC-Target-URI"),
@@ -83,13 +107,21 @@ def archive_pages(stream: Readable, label: str, report: ProblemHandler) -> Itera
         if number == 0:
             raise InputError(label, f"not a readable WARC archive ({error})") from None
         report(InputError(label, f"archive cut short after record {number} ({error})"))
-    if skipped:
-        listed = ", ".join(f"{count} {kind}" for kind, count in sorted(skipped.items()))
+
+
+def finish_archive(label: str, counts: ArchiveCounts, report: ProblemHandler) -> None:
+    """Sum up a whole archive: report the records skipped, by kind, once.
+
+    Raises:
+        InputError: When the archive held no HTML page.
+    """
+    if counts.skipped:
+        listed = ", ".join(f"{count} {kind}" for kind, count in sorted(counts.skipped.items()))
         report(
             InputError(label, f"skipped records that are not HTML pages: {listed}", skipped=False)
         )
-    if not pages:
-        raise InputError(label, f"no HTML page among {number} archive records")
+    if not counts.pages:
+        raise InputError(label, f"no HTML page among {counts.records} archive records")
 
 
 def _page_or_why_not(record: object) -> str | None:

@@ -15,7 +15,7 @@ import json
 import logging
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,11 +23,12 @@ from typing import Any
 from newsweave.config import Settings
 from newsweave.errors import InputError, NoArticlesError
 from newsweave.models import Article, RemovedLine
-from newsweave.read.archives import ArchivedPage, archive_pages
+from newsweave.read.archives import ArchiveCounts, ArchivedPage, archive_pages, finish_archive
 from newsweave.read.boilerplate import split_paragraphs, strip_boilerplate
 from newsweave.read.feeds import feed_records
 from newsweave.read.markup import extract_html, markdown_paragraphs
-from newsweave.read.metadata import clean_value, infer_outlet, parse_published, read_header
+from newsweave.read.metadata import clean_value, infer_outlet, normalize_published, read_header
+from newsweave.read.parts import Part, split_source
 from newsweave.read.sources import (
     ProblemHandler,
     Source,
@@ -59,10 +60,36 @@ class _Given:
     partial: bool = False
 
 
+@dataclass(frozen=True)
+class PartRead:
+    """What reading one part of an input gave (see `read_part`).
+
+    Attributes:
+        part: The part.
+        articles: Its articles, in order.
+        problems: Problems with some of its records or pages, which were skipped (or noted).
+        fatal: Why nothing of the input can be used (not a WARC archive, unreadable), if so.
+        archive: For a WARC part, what its records were; summed per archive when joined.
+    """
+
+    part: Part
+    articles: tuple[Article, ...]
+    problems: tuple[InputError, ...]
+    fatal: InputError | None = None
+    archive: ArchiveCounts | None = None
+
+
+# Reads parts (in this process, or on workers elsewhere) and gives their PartReads in order.
+PartReader = Callable[[Sequence[Part]], Iterable[PartRead]]
+
+
 def read_articles(
     sources: Iterable[str | Path],
     settings: Settings | None = None,
     on_problem: ProblemHandler | None = None,
+    *,
+    reader: PartReader | None = None,
+    part_bytes: int | None = None,
 ) -> list[Article]:
     """Read every article in the given files, directories, and `-` (stdin).
 
@@ -71,6 +98,11 @@ def read_articles(
         settings: Limits and cleaning options; defaults to `Settings()`.
         on_problem: Called with an InputError for each input skipped; by default each is
             logged as a warning on the "newsweave" logger.
+        reader: Reads the inputs' parts somewhere else (the Ray runner); by default each is
+            read here with `read_part`. Either way the same articles and messages result.
+        part_bytes: Cut big JSON Lines files and WARC archives into parts of about this many
+            bytes (parts.py), for a `reader` that reads parts in parallel; None reads each
+            input as one part.
 
     Returns:
         The articles, in input order, without duplicates (same id or same text).
@@ -80,24 +112,71 @@ def read_articles(
     """
     settings = settings or Settings()
     report = on_problem or _log_problem
-    inputs = 0
+    found: list[Source] = []
 
-    def batches() -> Iterator[tuple[str, list[Article]]]:
-        nonlocal inputs
+    def split() -> Iterator[list[Part]]:
         for source in find_sources(sources, report):
-            inputs += 1
-            try:
-                found = list(_read_source(source, settings, report))
-            except InputError as problem:
-                report(problem)
-                continue
-            yield source.label, found
+            found.append(source)
+            yield split_source(source, part_bytes) if part_bytes else [Part(source)]
 
-    articles = _unique(batches(), report)
+    groups: Iterator[tuple[list[Part], list[PartRead]]]
+    if reader is None:
+        # Input by input, as the inputs are found: a problem finding one (an unknown file
+        # type) is told between the problems of the inputs before and after it.
+        groups = ((parts, [read_part(part, settings) for part in parts]) for parts in split())
+    else:
+        every = list(split())
+        reads = iter(reader([part for parts in every for part in parts]))
+        groups = ((parts, [next(reads) for _part in parts]) for parts in every)
+    articles = _unique(_join(groups, report), report)
     if not articles:
-        what = f"{inputs} input(s)" if inputs else "the given paths"
+        what = f"{len(found)} input(s)" if found else "the given paths"
         raise NoArticlesError(f"no usable article in {what}; see the messages above")
     return articles
+
+
+def read_part(part: Part, settings: Settings) -> PartRead:
+    """Read the articles of one part of an input: a pure function of the part's bytes.
+
+    Args:
+        part: The part (a whole input, or a range of lines or records of one).
+        settings: Limits and cleaning options.
+
+    Returns:
+        Its articles and problems; nothing is raised for a bad input, it is in `fatal`.
+    """
+    problems: list[InputError] = []
+    counts = ArchiveCounts() if part.source.kind == "warc" else None
+    try:
+        articles = tuple(_read_source(part, settings, problems.append, counts))
+    except InputError as problem:
+        return PartRead(part, (), tuple(problems), fatal=problem)
+    return PartRead(part, articles, tuple(problems), archive=counts)
+
+
+def _join(
+    groups: Iterable[tuple[list[Part], list[PartRead]]], report: ProblemHandler
+) -> Iterator[tuple[str, list[Article]]]:
+    """Each input's articles, its parts' reads put back together, problems reported in order."""
+    for source_parts, group in groups:
+        label = source_parts[0].source.label
+        for read in group:
+            for problem in read.problems:
+                report(problem)
+        fatal = next((read.fatal for read in group if read.fatal is not None), None)
+        if fatal is None and source_parts[0].source.kind == "warc":
+            counts = ArchiveCounts()
+            for read in group:
+                if read.archive is not None:
+                    counts.add(read.archive)
+            try:
+                finish_archive(label, counts, report)
+            except InputError as problem:
+                fatal = problem
+        if fatal is not None:
+            report(fatal)
+            continue
+        yield label, [article for read in group for article in read.articles]
 
 
 def read_records(
@@ -169,17 +248,23 @@ def _unique(batches: Iterable[tuple[str, list[Article]]], report: ProblemHandler
     return articles
 
 
-def _read_source(source: Source, settings: Settings, report: ProblemHandler) -> Iterator[Article]:
+def _read_source(
+    part: Part, settings: Settings, report: ProblemHandler, counts: ArchiveCounts | None
+) -> Iterator[Article]:
+    source = part.source
     if source.kind == "jsonl":
-        yield from _read_records(_json_lines(source), source, settings, report)
+        yield from _read_records(_json_lines(part), source, settings, report)
         return
     if source.kind == "feed":
         items = feed_records(read_input(source, settings), source.label, report)
         yield from _read_records(items, source, settings, report)
         return
     if source.kind == "warc":
-        with open_input(source) as stream:
-            for archived in archive_pages(stream, source.label, report):
+        with open_input(source, part.start, part.end, part.stamp) as stream:
+            pages = archive_pages(
+                stream, source.label, report, counts or ArchiveCounts(), part.first
+            )
+            for archived in pages:
                 try:
                     yield _archived_page(archived, source, settings)
                 except InputError as problem:
@@ -263,9 +348,10 @@ def _json_document(text: str, label: str) -> Iterator[tuple[str, Any]]:
         yield label, whole
 
 
-def _json_lines(source: Source) -> Iterator[tuple[str, Any]]:
-    """Records of a JSON Lines file, streamed line by line; a bad line is its own problem."""
-    for number, raw in read_lines(source):
+def _json_lines(part: Part) -> Iterator[tuple[str, Any]]:
+    """Records of a JSON Lines file or part, streamed line by line; a bad line is a problem."""
+    source = part.source
+    for number, raw in read_lines(source, part.start, part.end, part.first, part.stamp):
         where = f"{source.label} line {number}"
         try:
             line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
@@ -375,28 +461,6 @@ def _field(record: Mapping[str, Any], key: str, where: str, report: ProblemHandl
         return clean_value(value)
     report(InputError(where, f"{key} is not a string; ignored", skipped=False))
     return None
-
-
-def normalize_published(value: str) -> str | None:
-    """A publication date given by the user or a JSON field, as ISO 8601, or None if invalid.
-
-    ISO 8601 forms keep their precision: a date stays a date, and a time is kept with its UTC
-    offset. A time without an offset is dropped (the day is known, the instant is not), as is
-    any midnight that a date-only form would imply. Other explicit dates go through
-    `metadata.parse_published`.
-    """
-    from datetime import date, datetime
-
-    text = value.strip()
-    try:
-        return date.fromisoformat(text).isoformat()
-    except ValueError:
-        pass
-    try:
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return parse_published(text)
-    return parsed.isoformat() if parsed.tzinfo is not None else parsed.date().isoformat()
 
 
 def _build(

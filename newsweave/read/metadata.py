@@ -301,3 +301,25 @@ def _names(article: Article, where: str) -> bool:
         return False
     path = Path(article.path)
     return path.name == where or path.resolve() == Path(where).resolve()
+
+
+def normalize_published(value: str) -> str | None:
+    """A publication date given by the user or a JSON field, as ISO 8601, or None if invalid.
+
+    ISO 8601 forms keep their precision: a date stays a date, and a time is kept with its UTC
+    offset. A time without an offset is dropped (the day is known, the instant is not), as is
+    any midnight that a date-only form would imply. Other explicit dates go through
+    `metadata.parse_published`.
+    """
+    from datetime import date, datetime
+
+    text = value.strip()
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        pass
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return parse_published(text)
+    return parsed.isoformat() if parsed.tzinfo is not None else parsed.date().isoformat()

@@ -204,14 +204,50 @@ def read_input(source: Source, settings: Settings) -> bytes:
     return data
 
 
-def read_lines(source: Source) -> Iterator[tuple[int, bytes]]:
-    """The lines of a JSON Lines file, streamed, split on line feeds only (JSON may hold U+2028)."""
-    with open_input(source) as stream:
-        yield from enumerate(stream, start=1)
+# What says a file is unchanged: device, inode, size, modification time (ns).
+FileStamp = tuple[int, int, int, int]
 
 
-def open_input(source: Source) -> _Reader:
+def file_stamp(path: Path) -> FileStamp:
+    """The stamp of a file now (see FileStamp); raises OSError as Path.stat does."""
+    return _stamp(path.stat())
+
+
+def _stamp(status: os.stat_result) -> FileStamp:
+    return (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns)
+
+
+def read_lines(
+    source: Source,
+    start: int = 0,
+    end: int | None = None,
+    first: int = 1,
+    stamp: FileStamp | None = None,
+) -> Iterator[tuple[int, bytes]]:
+    """The lines of a JSON Lines file, streamed, split on line feeds only (JSON may hold U+2028).
+
+    Args:
+        source: The file.
+        start: Byte offset of the first line to read (the start of a line).
+        end: Byte offset where reading stops (the start of a line); None reads to the end.
+        first: The number of the line at `start`, for messages.
+        stamp: The file's stamp when `start` and `end` were found (see `open_input`).
+    """
+    with open_input(source, start, end, stamp) as stream:
+        yield from enumerate(stream, start=first)
+
+
+def open_input(
+    source: Source, start: int = 0, end: int | None = None, stamp: FileStamp | None = None
+) -> _Reader:
     """Open a file input for reading in binary; its read errors become InputErrors.
+
+    Args:
+        source: The file.
+        start: Byte offset to start reading at.
+        end: Byte offset where the input ends for this reader; None is the end of the file.
+        stamp: The file's stamp when `start` and `end` were found: a file changed since (other
+            size, time or inode) is refused, as its offsets no longer fit.
 
     Raises:
         InputError: When it cannot be opened, is not a regular file, or was swapped.
@@ -231,16 +267,30 @@ def open_input(source: Source) -> _Reader:
     if source.identity is not None and source.identity != (status.st_dev, status.st_ino):
         os.close(descriptor)
         raise InputError(source.label, "replaced by another file after the directory was read")
-    return _Reader(source.label, os.fdopen(descriptor, "rb"), status.st_size)
+    if stamp is not None and stamp != _stamp(status):
+        os.close(descriptor)
+        raise InputError(source.label, "changed while being read in parts; read it again")
+    stream = os.fdopen(descriptor, "rb")
+    if start:
+        stream.seek(start)
+    if end is None:
+        return _Reader(source.label, stream, status.st_size - start)
+    return _Reader(source.label, stream, max(0, min(end, status.st_size) - start), bounded=True)
 
 
 class _Reader:
-    """A binary file whose read errors become InputErrors naming the input."""
+    """A binary file, or a byte range of one, whose read errors become InputErrors naming it.
 
-    def __init__(self, label: str, stream: BinaryIO, size: int) -> None:
+    `size` is the number of bytes to read. A bounded reader (one part of a file, parts.py) stops
+    there, so its part's end looks like the end of the file; an unbounded one reads to the end
+    of the file even if it grew meanwhile (callers check the sizes that matter).
+    """
+
+    def __init__(self, label: str, stream: BinaryIO, size: int, *, bounded: bool = False) -> None:
         self._label = label
         self._stream = stream
         self.size = size
+        self._left = size if bounded else None
 
     def __enter__(self) -> _Reader:
         return self
@@ -249,14 +299,25 @@ class _Reader:
         self._stream.close()
 
     def read(self, size: int) -> bytes:
+        if self._left is not None:
+            size = self._left if size < 0 else min(size, self._left)
         try:
-            return self._stream.read(size)
+            data = self._stream.read(size)
         except OSError as error:
             raise InputError(self._label, f"cannot read ({error.strerror or error})") from None
+        if self._left is not None:
+            self._left -= len(data)
+        return data
 
     def __iter__(self) -> Iterator[bytes]:
         try:
-            yield from self._stream
+            for line in self._stream:
+                if self._left is not None:
+                    if self._left <= 0:
+                        return
+                    line = line[: self._left]  # noqa: PLW2901 -- the part ends inside this line
+                    self._left -= len(line)
+                yield line
         except OSError as error:
             raise InputError(self._label, f"cannot read ({error.strerror or error})") from None
 
