@@ -77,7 +77,7 @@ def add(
     """
     from newsweave.analyze.nlp import Models
     from newsweave.blas import limit_blas_threads
-    from newsweave.corpus.add import add_articles
+    from newsweave.corpus.add import AddReport, add_articles
     from newsweave.corpus.runners import default_workers
     from newsweave.corpus.store import Store
 
@@ -92,26 +92,38 @@ def add(
     limit_blas_threads(1)
     with Store(db) as store, ExitStack() as stack:
         models = Models(settings, threads=workers or default_workers())
+        done = AddReport()
         if shards is not None:
-            from newsweave.corpus.shards import Precomputed, read_shards
+            from newsweave.corpus.shards import Precomputed, open_shards, shard_annotations
 
-            annotations = read_shards(Path(shards), models.annotator())
-            articles = [annotation.article for annotation in annotations]
-            precomputed = Precomputed({a.article.id: a for a in annotations})
+            found = open_shards(Path(shards), models.annotator())
+            progress = Progress(found.articles, "stored", "articles", quiet)
+            with progress:
+                for annotations in shard_annotations(found):
+                    add_articles(
+                        store,
+                        [annotation.article for annotation in annotations],
+                        models,
+                        settings,
+                        Precomputed({a.article.id: a for a in annotations}),
+                        on_stored=lambda _a: progress.advance(),
+                        report=done,
+                    )
         else:
             # One Ray session (with --runner ray) for reading the inputs and annotating them.
             stack.enter_context(runner.session())
             articles = _read(inputs, settings, quiet, published, runner)
-        progress = Progress(len(articles), "stored", "articles", quiet)
-        with progress:
-            done = add_articles(
-                store,
-                articles,
-                models,
-                settings,
-                runner if shards is None else precomputed,
-                on_stored=lambda _a: progress.advance(),
-            )
+            progress = Progress(len(articles), "stored", "articles", quiet)
+            with progress:
+                add_articles(
+                    store,
+                    articles,
+                    models,
+                    settings,
+                    runner,
+                    on_stored=lambda _a: progress.advance(),
+                    report=done,
+                )
         counts = store.counts()
     if not quiet:
         say(

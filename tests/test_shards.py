@@ -120,3 +120,48 @@ def test_the_same_ids_with_other_texts_are_other_inputs(dump: Path, tmp_path: Pa
         "annotate", str(edited), "--out", str(folder), "--shard-size", "5", ok=False
     )
     assert again.returncode != 0 and "holds shards of other inputs" in again.stderr
+
+
+def test_a_damaged_shard_folder_is_refused_or_stored_up_to_the_damage(
+    dump: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    folder = tmp_path / "shards"
+    run_newsweave("annotate", str(dump), "--out", str(folder), "--shard-size", "3", "-q")
+    third = folder / "part-00002.parquet"
+    good = tmp_path / "good.parquet"
+    shutil.copy(third, good)
+    table = pq.read_table(third)
+
+    # A shard of the wrong length: refused before anything is stored (footers are checked).
+    pq.write_table(table.slice(0, 1), third)
+    db = tmp_path / "s.db"
+    result = run_newsweave("add", "--annotations", str(folder), "--db", str(db), ok=False)
+    assert result.returncode == 1
+    assert (
+        result.stderr.strip()
+        .splitlines()[-1]
+        .endswith("part-00002.parquet: 1 articles, the manifest says otherwise")
+    )
+    assert not db.exists() or _stored(db) == 0
+
+    # Damage inside a shard is met when it is read: the shards before it are stored, one line
+    # says where, and once the shard is whole again a rerun stores the rest.
+    damaged = table.set_column(2, "annotation", pa.array(["{}"] * table.num_rows))
+    pq.write_table(damaged, third)
+    result = run_newsweave("add", "--annotations", str(folder), "--db", str(db), ok=False)
+    assert result.returncode == 1 and "part-00002.parquet article 6" in result.stderr
+    assert _stored(db) == 6
+    shutil.copy(good, third)
+    again = run_newsweave("add", "--annotations", str(folder), "--db", str(db))
+    assert "4 added, 0 revised, 6 already stored" in again.stderr
+    assert _stored(db) == 10
+
+
+def _stored(db: Path) -> int:
+    with sqlite3.connect(db) as connection:
+        return int(connection.execute("SELECT count(*) FROM articles").fetchone()[0])

@@ -70,6 +70,7 @@ def add_articles(
     runner: Runner,
     *,
     on_stored: Callable[[Article], None] | None = None,
+    report: AddReport | None = None,
 ) -> AddReport:
     """Store new articles and revisions with their annotations, each filed into a story.
 
@@ -80,11 +81,12 @@ def add_articles(
         settings: Clustering settings (`story_*`) and the annotation settings.
         runner: Maps the per-article stage (in this process or a pool).
         on_stored: Called after each article is committed.
+        report: Counts to add to (several calls, one report); by default new ones.
 
     Returns:
         The counts of what was done.
     """
-    report = AddReport()
+    report = report if report is not None else AddReport()
     planned = _plan(store, articles, report)
     annotator = models.annotator()
     annotations = runner.annotate([article for article, _revises in planned], models, settings)

@@ -9,9 +9,10 @@ and shards, and a hash of the article ids. Run again on the same inputs, it skip
 exist: an interrupted run resumes where it stopped. Other inputs or other models into the same
 folder are refused.
 
-`newsweave add --annotations DIR` reads the shards back, checked whole (every shard present, the
-same schema and models), and stores them as `add` stores what it annotates (`Precomputed` serves
-the annotations to `add_articles` as a runner would).
+`newsweave add --annotations DIR` checks the folder whole (every shard present and readable, with
+the manifest's counts, the same schema and models), then reads the shards back one at a time and
+stores each as `add` stores what it annotates (`Precomputed` serves the annotations to
+`add_articles` as a runner would), so memory holds one shard, not the corpus.
 
 Parquet through pyarrow (in the `ray` extra): a columnar file other tools read (DuckDB, pandas,
 Spark), compressed, one per shard so that workers and reruns never write the same file.
@@ -140,12 +141,22 @@ def write_shards(
     return ShardReport(written, skipped)
 
 
-def read_shards(folder: Path, annotator: Mapping[str, str]) -> list[Annotation]:
-    """Every annotation of a finished shard folder, in input order.
+@dataclass(frozen=True)
+class ShardFolder:
+    """A finished shard folder, checked: every shard there, readable, with the right counts."""
+
+    folder: Path
+    shards: int
+    articles: int
+
+
+def open_shards(folder: Path, annotator: Mapping[str, str]) -> ShardFolder:
+    """Check a shard folder whole before anything is stored from it (footers, not contents).
 
     Raises:
         SchemaError: When the folder is not a shard folder, was made by another schema or other
-            models, or misses shards (an unfinished run: run `annotate --out` again).
+            models, misses shards (an unfinished run: run `annotate --out` again), or holds a
+            shard that is unreadable or of the wrong length.
     """
     _pa, pq = _pyarrow()
     path = folder / MANIFEST
@@ -153,7 +164,8 @@ def read_shards(folder: Path, annotator: Mapping[str, str]) -> list[Annotation]:
         raise SchemaError(f"{folder}: no {MANIFEST}: not a folder of annotation shards")
     try:
         manifest = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError) as error:
+        shards, articles, size = (int(manifest[k]) for k in ("shards", "articles", "shard_size"))
+    except (OSError, ValueError, KeyError, TypeError) as error:
         raise SchemaError(f"{path}: unreadable ({error})") from None
     if manifest.get("schema") != SCHEMA_VERSION:
         raise SchemaError(
@@ -161,29 +173,57 @@ def read_shards(folder: Path, annotator: Mapping[str, str]) -> list[Annotation]:
         )
     if manifest.get("annotator") != dict(annotator):
         raise SchemaError(f"{folder}: made by other models ({manifest.get('annotator')})")
-    shards = int(manifest["shards"])
     missing = [n for n in range(shards) if not _shard_path(folder, n).is_file()]
     if missing:
         raise SchemaError(
             f"{folder}: {len(missing)} of {shards} shards missing (an unfinished run: "
             "run the same `annotate --out` again to finish it)"
         )
-    annotations: list[Annotation] = []
     for number in range(shards):
         shard = _shard_path(folder, number)
+        try:
+            rows = pq.read_metadata(shard).num_rows
+        except Exception as error:  # pyarrow's errors have no common base worth naming
+            raise SchemaError(f"{shard}: not a readable shard ({error})") from None
+        if rows != min(size, articles - number * size):
+            raise SchemaError(f"{shard}: {rows} articles, the manifest says otherwise")
+    return ShardFolder(folder, shards, articles)
+
+
+def shard_annotations(found: ShardFolder) -> Iterator[list[Annotation]]:
+    """The annotations of an opened shard folder, one shard at a time, in input order.
+
+    One shard in memory at a time, so a folder of millions of articles is stored in bounded
+    memory.
+
+    Raises:
+        SchemaError: When a shard's contents are damaged (its articles out of order, an
+            annotation that is not one); the shards before it have been given out.
+    """
+    _pa, pq = _pyarrow()
+    expected = 0
+    for number in range(found.shards):
+        shard = _shard_path(found.folder, number)
         try:
             table = pq.read_table(shard).to_pydict()
         except Exception as error:  # pyarrow's errors have no common base worth naming
             raise SchemaError(f"{shard}: not a readable shard ({error})") from None
+        annotations = []
         for n, text in zip(table["n"], table["annotation"], strict=True):
-            if n != len(annotations):
-                raise SchemaError(f"{shard}: article {n} where {len(annotations)} was due")
+            if n != expected:
+                raise SchemaError(f"{shard}: article {n} where {expected} was due")
             annotations.append(Annotation.from_dict(json.loads(text), f"{shard} article {n}"))
-    if len(annotations) != manifest["articles"]:
-        raise SchemaError(
-            f"{folder}: {len(annotations)} annotations, manifest says {manifest['articles']}"
-        )
-    return annotations
+            expected += 1
+        yield annotations
+
+
+def read_shards(folder: Path, annotator: Mapping[str, str]) -> list[Annotation]:
+    """Every annotation of a finished shard folder, in input order, checked whole.
+
+    Raises:
+        SchemaError: As `open_shards` and `shard_annotations`.
+    """
+    return [a for shard in shard_annotations(open_shards(folder, annotator)) for a in shard]
 
 
 @dataclass(frozen=True)
