@@ -151,6 +151,22 @@ def test_two_stories_that_were_one_merge_into_the_older() -> None:
     assert placed.story == "older" and placed.merged == ("younger",)
 
 
+def test_stories_are_judged_one_with_the_article_that_joins_them() -> None:
+    # Apart, the two stories are a little less alike than an article must be to join; the
+    # article that joins them both shows they are one (as a batch average-link clusterer would
+    # merge them once it is added).
+    settings = Settings(story_similarity=0.8, story_embedding_weight=1.0)
+    older = _story("older", [1, 0.34, 0], terms={}, first="2021-08-18")
+    younger = _story("younger", [1, -0.34, 0], terms={}, first="2021-08-19")
+    article = ArticleView(_unit([1, 0, 0]), {})
+    assert 0.79 < float(older.total @ younger.total) < 0.8
+    placed = place_article(article, [younger, older], settings)
+    assert placed.story == "older" and placed.merged == ("younger",)
+    # An article that fits one of them only does not merge them.
+    aside = ArticleView(_unit([1, 0.5, 0]), {})
+    assert place_article(aside, [younger, older], settings).merged == ()
+
+
 def test_tf_idf_weighs_rare_words_up_and_is_unit_length() -> None:
     weights = weigh_terms({"kabul": 2, "said": 3}, {"said": 99, "kabul": 1}, 100)
     assert weights["kabul"] > weights["said"] > 0

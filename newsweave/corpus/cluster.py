@@ -72,6 +72,17 @@ class StoryCentroid:
     first_seen: str | None
     last_seen: str | None
 
+    def joined_by(self, article: ArticleView) -> StoryCentroid:
+        """The story as it is once the article has joined it (its sums grown by the article)."""
+        return StoryCentroid(
+            self.id,
+            self.total + article.vector,
+            add_terms(self.terms, article.terms),
+            self.articles + 1,
+            self.first_seen,
+            self.last_seen,
+        )
+
     def similarity(self, article: ArticleView, settings: Settings) -> float:
         """The article's mean similarity to the story's members, both views weighted.
 
@@ -187,10 +198,14 @@ def place_article(
     if not joined:
         return Placement(None, scored[0][0] if scored else 0.0)
     best = joined[0]
+    # Two stories are one when their members are, on average, as similar as an article must be
+    # to join: the story the article joins is judged with the article in it, since the article
+    # can be what shows that they are one (average linkage, as a batch clusterer would merge).
+    grown = best.joined_by(article)
     merged = tuple(
         other.id
         for other in joined[1:]
-        if _story_similarity(best, other, settings) >= settings.story_similarity
+        if _story_similarity(grown, other, settings) >= settings.story_similarity
     )
     if merged:
         # The oldest story keeps its id; the others merge into it.
