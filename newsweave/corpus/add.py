@@ -273,10 +273,15 @@ def _article_view(db: Any, annotation: Annotation, settings: Settings) -> Articl
 def _candidates(
     db: Any, day: str | None, vector: Vector, settings: Settings
 ) -> list[StoryCentroid]:
-    """The stories an article may join: within the window of its day, and undated ones."""
+    """The stories an article may join: within the window of its day, and undated ones.
+
+    Only the SHORTLIST closest in meaning (average linkage) are read whole: their words cost
+    more to fetch and decode than all the candidates' meaning vectors cost to compare, in one
+    product.
+    """
     import numpy as np
 
-    columns = "SELECT id, centroid, terms, articles, first_seen, last_seen FROM stories "
+    columns = "SELECT id, centroid, articles FROM stories "
     # Stories without a date yet have no window: the most recently made ones, a bounded number.
     rows = db.execute(
         columns + "WHERE merged_into IS NULL AND last_seen IS NULL ORDER BY created DESC LIMIT ?",
@@ -295,21 +300,32 @@ def _candidates(
             "ORDER BY last_seen DESC LIMIT ?",
             [UNDATED_CANDIDATES],
         ).fetchall()
-    totals = [np.frombuffer(row[1], np.float32) for row in rows]
+    if not rows:
+        return []
+    totals = np.frombuffer(b"".join(row[1] for row in rows), np.float32).reshape(len(rows), -1)
     if len(rows) > SHORTLIST:
-        # Decoding a story's words costs more than comparing its meaning: only the stories
-        # closest in meaning (average linkage) are compared by words too.
-        meaning = [
-            float(total @ vector) / max(row[3], 1) for total, row in zip(totals, rows, strict=True)
-        ]
-        keep = sorted(range(len(rows)), key=lambda n: -meaning[n])[:SHORTLIST]
-        rows, totals = [rows[n] for n in keep], [totals[n] for n in keep]
-    chosen = sorted(
-        zip(rows, totals, strict=True), key=lambda pair: (pair[0][4] or "~", pair[0][0])
-    )
+        meaning = (totals @ vector) / np.maximum([row[2] for row in rows], 1)
+        keep = np.argsort(-meaning, kind="stable")[:SHORTLIST]
+        rows, totals = [rows[n] for n in keep], totals[keep]
+    marks = ",".join("?" * len(rows))
+    details = {
+        row[0]: row[1:]
+        for row in db.execute(
+            f"SELECT id, terms, first_seen, last_seen FROM stories WHERE id IN ({marks})",
+            [row[0] for row in rows],
+        )
+    }
+    chosen = sorted(range(len(rows)), key=lambda n: (details[rows[n][0]][1] or "~", rows[n][0]))
     return [
-        StoryCentroid(row[0], total, json.loads(row[2]), row[3], row[4], row[5])
-        for row, total in chosen
+        StoryCentroid(
+            rows[n][0],
+            totals[n].copy(),
+            json.loads(details[rows[n][0]][0]),
+            rows[n][2],
+            details[rows[n][0]][1],
+            details[rows[n][0]][2],
+        )
+        for n in chosen
     ]
 
 
