@@ -222,6 +222,43 @@ def test_the_embedding_pool_embeds_many_articles_at_once_to_the_same_annotations
         np.testing.assert_allclose(mine.vectors.to_array(), theirs.vectors.to_array(), atol=1e-5)
 
 
+def test_small_inputs_share_a_reading_task_and_big_parts_have_their_own(tmp_path: Path) -> None:
+    pytest.importorskip("ray", reason="the ray extra is not installed")
+    from newsweave.corpus.ray_runner import _groups
+    from newsweave.read.parts import Part
+    from newsweave.read.sources import Source
+
+    pages = []
+    for n in range(40):
+        page = tmp_path / f"p{n:02d}.html"
+        page.write_bytes(b"x" * 1000)
+        pages.append(Part(Source(page.name, page, "html")))
+    dump = tmp_path / "dump.jsonl"
+    dump.write_bytes(b"y" * 90_000)
+    big = [
+        Part(Source("dump.jsonl", dump, "jsonl"), n * 30_000, n * 30_000 + 30_000)
+        for n in (0, 1, 2)
+    ]
+    groups = _groups([*pages[:20], *big, *pages[20:]], part_bytes=30_000, cores=2)
+    assert [part for group in groups for part in group] == [*pages[:20], *big, *pages[20:]]
+    assert all(len(group) == 1 for group in groups if group[0] in big)
+    # 130 KB over 2 cores: groups of at most 130 KB / 8, i.e. 16 pages of 1 KB.
+    assert max(len(group) for group in groups) == 16
+    assert _groups(pages, part_bytes=30_000, cores=64) == [[page] for page in pages]
+
+
+def test_add_on_ray_says_only_what_newsweave_says(tmp_path: Path) -> None:
+    pytest.importorskip("ray", reason="the ray extra is not installed")
+    dump = tmp_path / "three.jsonl"
+    dump.write_text(
+        "".join(json.dumps({"id": a.id, "text": a.text}) + "\n" for a in _short_articles(3))
+    )
+    result = run_newsweave("add", str(dump), "--db", str(tmp_path / "s.db"), "--runner", "ray")
+    lines = result.stderr.strip().splitlines()
+    assert lines and all(line.startswith("newsweave: ") for line in lines), lines
+    assert "3 added" in lines[-1]
+
+
 def test_a_cluster_that_cannot_be_reached_is_one_line(tmp_path: Path) -> None:
     pytest.importorskip("ray", reason="the ray extra is not installed")
     dump = tmp_path / "one.jsonl"

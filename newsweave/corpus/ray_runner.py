@@ -29,6 +29,8 @@ import os
 import pickle
 import re
 import socket
+import sys
+import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -237,24 +239,26 @@ class RayRunner:
             for part in parts
             if part.source.path is not None
         ]
-        rows = [{"n": n, "part": pickle.dumps(part)} for n, part in enumerate(remote)]
-        results: Iterator[dict[str, Any]] = iter(())
+        cores = max(1, int(_resource(ray, "CPU")))
+        groups = _groups(remote, self.part_bytes, cores)
+        rows = [{"n": n, "parts": pickle.dumps(group)} for n, group in enumerate(groups)]
+        results: Iterator[PartRead] = iter(())
         if rows:
             _configure(ray)
-            dataset = ray.data.from_items(rows, override_num_blocks=min(len(rows), 10_000))
-            results = _rows_in_order(
-                ray,
-                dataset.map_batches(
-                    _part_reader(settings), batch_size=1, batch_format="numpy", num_cpus=1
-                ),
-                len(rows),
+            dataset = ray.data.from_items(rows, override_num_blocks=len(rows))
+            read = dataset.map_batches(
+                _part_reader(settings), batch_size=1, batch_format="numpy", num_cpus=1
+            )
+            results = (
+                one
+                for row in _rows_in_order(ray, read, len(rows))
+                for one in pickle.loads(row["reads"])
             )
         for part in parts:
             if part.source.path is None:
                 yield read_part(part, settings)  # standard input exists only here
             else:
-                read: PartRead = pickle.loads(next(results)["read"])
-                yield read
+                yield next(results)
 
     def annotate(
         self, articles: Sequence[Article], models: Models, settings: Settings
@@ -280,14 +284,15 @@ class RayRunner:
             os.environ.setdefault("RAY_BACKEND_LOG_LEVEL", "fatal")
         _check_reachable(self.address)
         try:
-            ray.init(
-                address=self.address,
-                # An embedding pool on CPUs (tests) needs cores of its own beside the parsers.
-                num_cpus=None if self.address else self.actors + self._cpu_embed_actors,
-                include_dashboard=False,
-                log_to_driver=False,
-                logging_level="ERROR",
-            )
+            with _without_level_notice():
+                ray.init(
+                    address=self.address,
+                    # An embedding pool on CPUs (tests) needs cores of its own beside parsers.
+                    num_cpus=None if self.address else self.actors + self._cpu_embed_actors,
+                    include_dashboard=False,
+                    log_to_driver=False,
+                    logging_level="ERROR",
+                )
         except (ConnectionError, RuntimeError, ValueError) as error:
             where = f"the Ray cluster at {self.address}" if self.address else "a local Ray"
             message = str(error).strip().splitlines()[0] if str(error).strip() else ""
@@ -300,7 +305,7 @@ class RayRunner:
     def _check_gpus(self, ray: Any) -> None:
         """Refuse at once a GPU pool the cluster cannot hold: Ray Data would wait forever."""
         wanted = self.embed_actors * self.embed_gpus
-        have = float(ray.cluster_resources().get("GPU", 0))
+        have = _resource(ray, "GPU")
         if wanted > have:
             raise NewsweaveError(
                 f"{self.embed_actors} embedding actor(s) need {wanted:g} GPU(s); "
@@ -389,14 +394,72 @@ def _rows_in_order(ray: Any, dataset: Any, count: int) -> Iterator[dict[str, Any
         raise NewsweaveError(f"Ray returned {expected} of {count} rows")
 
 
+@contextmanager
+def _without_level_notice() -> Iterator[None]:
+    """Drop the line Ray's C++ core writes to stderr, at start, to say it took the log level.
+
+    It reads "logging.cc:... Set ray log level from environment variable ..." on every run
+    with --runner ray; everything else written meanwhile is passed on.
+    """
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as caught:
+        os.dup2(caught.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            caught.seek(0)
+            for line in caught.read().decode("utf-8", "replace").splitlines(keepends=True):
+                if "Set ray log level from environment variable" not in line:
+                    sys.stderr.write(line)
+
+
+def _resource(ray: Any, name: str) -> float:
+    """How much of a resource ("CPU", "GPU") the Ray cluster has."""
+    return float(ray.cluster_resources().get(name, 0))
+
+
+def _groups(parts: Sequence[Part], part_bytes: int, cores: int) -> list[list[Part]]:
+    """Consecutive parts grouped, a Ray task for each group: small files together, a big part alone.
+
+    Groups hold at most `part_bytes`, and a quarter of a core's share of the input, so that a
+    folder of small pages neither pays a task's overhead per page nor runs on one core.
+    """
+    sizes = [_part_size(part) for part in parts]
+    target = min(part_bytes, max(1, sum(sizes) // (4 * cores)))
+    groups: list[list[Part]] = []
+    held = 0
+    for part, size in zip(parts, sizes, strict=True):
+        if groups and held + size <= target:
+            groups[-1].append(part)
+            held += size
+        else:
+            groups.append([part])
+            held = size
+    return groups
+
+
+def _part_size(part: Part) -> int:
+    if part.end is not None:
+        return part.end - part.start
+    if part.source.path is None:
+        return 0
+    try:
+        return max(0, part.source.path.stat().st_size - part.start)
+    except OSError:
+        return 0  # its reader will say why
+
+
 def _part_reader(settings: Settings) -> Any:
     """The function Ray tasks read parts of the inputs with: one part per row, pickled both ways."""
 
     def read_parts(batch: dict[str, Any]) -> dict[str, list[Any]]:
         # Pickled, not JSON: a PartRead holds articles, problems and archive counts; these rows
         # are made and read only by this module.
-        parts = [pickle.loads(part) for part in batch["part"]]
-        reads = [pickle.dumps(read_part(part, settings)) for part in parts]
-        return {"n": list(batch["n"]), "read": reads}
+        groups = [pickle.loads(group) for group in batch["parts"]]
+        reads = [pickle.dumps([read_part(part, settings) for part in group]) for group in groups]
+        return {"n": list(batch["n"]), "reads": reads}
 
     return read_parts
