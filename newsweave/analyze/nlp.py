@@ -172,7 +172,11 @@ class _TorchEmbedder:
 
     def __init__(self, model_dir: Path, device: str) -> None:
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
 
+        # transformers draws a progress bar on stderr while it loads the weights; newsweave
+        # reports its own progress.
+        transformers_logging.disable_progress_bar()
         self._model = SentenceTransformer(str(model_dir), device=device)
 
     def encode(self, texts: Sequence[str], batch_size: int) -> npt.NDArray[np.float32]:
