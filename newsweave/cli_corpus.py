@@ -109,6 +109,7 @@ def add(
                         on_stored=lambda _a: progress.advance(),
                         report=done,
                     )
+                    del annotations  # one shard in memory: not this one while the next is read
         else:
             # One Ray session (with --runner ray) for reading the inputs and annotating them.
             stack.enter_context(runner.session())

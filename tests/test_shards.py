@@ -151,11 +151,18 @@ def test_a_damaged_shard_folder_is_refused_or_stored_up_to_the_damage(
 
     # Damage inside a shard is met when it is read: the shards before it are stored, one line
     # says where, and once the shard is whole again a rerun stores the rest.
-    damaged = table.set_column(2, "annotation", pa.array(["{}"] * table.num_rows))
-    pq.write_table(damaged, third)
+    renamed = table.rename_columns(["n", "id", "text"])
+    pq.write_table(renamed, third)
     result = run_newsweave("add", "--annotations", str(folder), "--db", str(db), ok=False)
-    assert result.returncode == 1 and "part-00002.parquet article 6" in result.stderr
-    assert _stored(db) == 6
+    assert result.returncode == 1 and "part-00002.parquet: no column annotation" in result.stderr
+    assert not db.exists() or _stored(db) == 0
+    for text in ("{}", "not json"):
+        damaged = table.set_column(2, "annotation", pa.array([text] * table.num_rows))
+        pq.write_table(damaged, third)
+        result = run_newsweave("add", "--annotations", str(folder), "--db", str(db), ok=False)
+        lines = result.stderr.strip().splitlines()
+        assert result.returncode == 1 and "part-00002.parquet article 6" in lines[-1], lines
+        assert _stored(db) == 6
     shutil.copy(good, third)
     again = run_newsweave("add", "--annotations", str(folder), "--db", str(db))
     assert "4 added, 0 revised, 6 already stored" in again.stderr

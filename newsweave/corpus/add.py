@@ -276,8 +276,7 @@ def _candidates(
     """The stories an article may join: within the window of its day, and undated ones.
 
     Only the SHORTLIST closest in meaning (average linkage) are read whole: their words cost
-    more to fetch and decode than all the candidates' meaning vectors cost to compare, in one
-    product.
+    more to fetch and decode than all the candidates' meaning vectors cost to compare.
     """
     import numpy as np
 
@@ -304,8 +303,10 @@ def _candidates(
         return []
     totals = np.frombuffer(b"".join(row[1] for row in rows), np.float32).reshape(len(rows), -1)
     if len(rows) > SHORTLIST:
-        meaning = (totals @ vector) / np.maximum([row[2] for row in rows], 1)
-        keep = np.argsort(-meaning, kind="stable")[:SHORTLIST]
+        # Row by row, not as one matrix product, whose float32 sums round otherwise: near-ties
+        # at the cut would then keep other stories than comparing each story alone does.
+        meaning = [float(totals[n] @ vector) / max(rows[n][2], 1) for n in range(len(rows))]
+        keep = sorted(range(len(rows)), key=lambda n: -meaning[n])[:SHORTLIST]
         rows, totals = [rows[n] for n in keep], totals[keep]
     marks = ",".join("?" * len(rows))
     details = {

@@ -32,7 +32,7 @@ import socket
 import sys
 import tempfile
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -277,14 +277,16 @@ class RayRunner:
             yield from self._run(ray, articles, models, settings)
 
     def _start(self, ray: Any) -> None:
-        if self.address is None:
+        # Unless the user chose a level, newsweave's own (which a run before may have set).
+        quiet = self.address is None and os.environ.get("RAY_BACKEND_LOG_LEVEL", "fatal") == "fatal"
+        if quiet:
             # Ray's C++ core logs a warning at error level for every actor pool Ray Data makes
             # (ray-project/ray#53727: constructor arguments kept in the object store); the
             # failures that matter reach the caller as exceptions. Set it yourself to see all.
-            os.environ.setdefault("RAY_BACKEND_LOG_LEVEL", "fatal")
+            os.environ["RAY_BACKEND_LOG_LEVEL"] = "fatal"
         _check_reachable(self.address)
         try:
-            with _without_level_notice():
+            with _without_level_notice() if quiet else nullcontext():
                 ray.init(
                     address=self.address,
                     # An embedding pool on CPUs (tests) needs cores of its own beside parsers.
@@ -399,10 +401,20 @@ def _without_level_notice() -> Iterator[None]:
     """Drop the line Ray's C++ core writes to stderr, at start, to say it took the log level.
 
     It reads "logging.cc:... Set ray log level from environment variable ..." on every run
-    with --runner ray; everything else written meanwhile is passed on.
+    with --runner ray, caused by the level set in `_start`; everything else written meanwhile
+    is passed on. Ray's own processes, started meanwhile, write to their log files, not to this
+    descriptor, unless RAY_LOG_TO_STDERR=1 asks them to use it: then, or without a standard
+    error to take over, nothing is filtered.
     """
-    sys.stderr.flush()
-    saved = os.dup(2)
+    if sys.stderr is None or os.environ.get("RAY_LOG_TO_STDERR") == "1":
+        yield
+        return
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError):
+        yield
+        return
     with tempfile.TemporaryFile() as caught:
         os.dup2(caught.fileno(), 2)
         try:

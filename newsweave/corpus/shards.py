@@ -38,6 +38,8 @@ from newsweave.models import SCHEMA_VERSION, Annotation, Article
 # Articles per shard: a few minutes of work on a small machine, so little is redone on a rerun.
 SHARD_ARTICLES = 1000
 MANIFEST = "manifest.json"
+# The columns of a shard (write_shards writes them; reading needs them).
+COLUMNS = frozenset({"n", "id", "annotation"})
 
 
 def _pyarrow() -> tuple[Any, Any]:
@@ -179,12 +181,17 @@ def open_shards(folder: Path, annotator: Mapping[str, str]) -> ShardFolder:
             f"{folder}: {len(missing)} of {shards} shards missing (an unfinished run: "
             "run the same `annotate --out` again to finish it)"
         )
+    if size < 1 or shards != -(-articles // size):
+        raise SchemaError(f"{path}: {shards} shards cannot hold {articles} articles of {size}")
     for number in range(shards):
         shard = _shard_path(folder, number)
         try:
             rows = pq.read_metadata(shard).num_rows
+            columns = set(pq.read_schema(shard).names)
         except Exception as error:  # pyarrow's errors have no common base worth naming
             raise SchemaError(f"{shard}: not a readable shard ({error})") from None
+        if absent := COLUMNS - columns:
+            raise SchemaError(f"{shard}: no column {', '.join(sorted(absent))}")
         if rows != min(size, articles - number * size):
             raise SchemaError(f"{shard}: {rows} articles, the manifest says otherwise")
     return ShardFolder(folder, shards, articles)
@@ -205,16 +212,22 @@ def shard_annotations(found: ShardFolder) -> Iterator[list[Annotation]]:
     for number in range(found.shards):
         shard = _shard_path(found.folder, number)
         try:
-            table = pq.read_table(shard).to_pydict()
+            table = pq.read_table(shard, columns=list(COLUMNS)).to_pydict()
         except Exception as error:  # pyarrow's errors have no common base worth naming
             raise SchemaError(f"{shard}: not a readable shard ({error})") from None
         annotations = []
         for n, text in zip(table["n"], table["annotation"], strict=True):
             if n != expected:
                 raise SchemaError(f"{shard}: article {n} where {expected} was due")
-            annotations.append(Annotation.from_dict(json.loads(text), f"{shard} article {n}"))
+            try:
+                data = json.loads(text)
+            except (ValueError, TypeError, RecursionError):
+                raise SchemaError(f"{shard} article {n}: not an annotation (bad JSON)") from None
+            annotations.append(Annotation.from_dict(data, f"{shard} article {n}"))
             expected += 1
+        del table  # the shard's text, decoded: not kept while its articles are stored
         yield annotations
+        del annotations  # nor its annotations while the next shard is read
 
 
 def read_shards(folder: Path, annotator: Mapping[str, str]) -> list[Annotation]:
