@@ -175,9 +175,14 @@ class _TorchEmbedder:
         from transformers.utils import logging as transformers_logging
 
         # transformers draws a progress bar on stderr while it loads the weights; newsweave
-        # reports its own progress.
+        # reports its own progress. Off for the load only: a program using newsweave keeps its.
+        shown = transformers_logging.is_progress_bar_enabled()
         transformers_logging.disable_progress_bar()
-        self._model = SentenceTransformer(str(model_dir), device=device)
+        try:
+            self._model = SentenceTransformer(str(model_dir), device=device)
+        finally:
+            if shown:
+                transformers_logging.enable_progress_bar()
 
     def encode(self, texts: Sequence[str], batch_size: int) -> npt.NDArray[np.float32]:
         """Embed texts as normalised float32 rows."""
