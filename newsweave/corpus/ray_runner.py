@@ -4,9 +4,10 @@ The only module that imports ray (the optional extra `newsweave[ray]`). It keeps
 `InputRunner` protocol of runners.py, so `add` and `annotate` do not know which runner they have:
 
 - reading: the inputs are cut into parts (read/parts.py: a file each, big JSON Lines files and
-  WARC archives by record), one Ray Data row per part, each read by a Ray task with the same
-  pure `read_part` a local read uses; the parts come back in order and are joined (duplicates
-  dropped, problems reported) on the driver as a local read joins them;
+  WARC archives by record), consecutive parts grouped into one Ray Data row per task (small
+  files together, a big part alone), each read with the same pure `read_part` a local read
+  uses; the parts come back in order and are joined (duplicates dropped, problems reported) on
+  the driver as a local read joins them;
 - the articles become a Ray Dataset (one row per article, the article's JSON form), split into
   blocks that the cluster's nodes take in turn;
 - `map_batches` runs them through a pool of actors (`_Annotator`): each actor makes its `Models`
@@ -164,7 +165,7 @@ class RayRunner:
         address: A running cluster to join ("auto", "ray://host:10001"); None starts a local
             Ray with `actors` CPUs and stops it when done.
         part_bytes: Big JSON Lines files and WARC archives are read in parts of about this
-            many bytes, each by its own Ray task.
+            many bytes, a Ray task each; smaller inputs share tasks up to this size.
         embed_actors: When above 0, the `actors` only parse, and this many further actors
             embed the sentences of many articles at once (`EMBED_BATCH_ARTICLES` a pass),
             each holding `embed_gpus` GPUs: the GPU embedding pool. The settings should name
@@ -209,7 +210,7 @@ class RayRunner:
     def read(
         self, inputs: Sequence[str], settings: Settings, report: ProblemHandler
     ) -> list[Article]:
-        """Read the inputs on Ray: each part of each input (read/parts.py) is read by a task.
+        """Read the inputs on Ray: the parts of the inputs (read/parts.py) are read by Ray tasks.
 
         Big JSON Lines files and WARC archives are cut by record, so one big dump spreads over
         the cluster; the parts come back in input order and are joined as a local read joins
