@@ -148,8 +148,6 @@ def _reading(eval_dir: Path, settings: Settings, repeats: int) -> dict[str, Any]
     """Reading a crawl (trafilatura on every page) here, and on Ray in parts of the archive."""
     import tempfile
 
-    import ray
-
     from newsweave.corpus.ray_runner import RayRunner
 
     with tempfile.TemporaryDirectory() as folder:
@@ -159,11 +157,8 @@ def _reading(eval_dir: Path, settings: Settings, repeats: int) -> dict[str, Any]
         here = _seconds(lambda: LocalRunner(1).read(inputs, settings, lambda _p: None), repeats)
         # Parts of an eighth of the archive: enough parts for both actors to stay busy.
         runner = RayRunner(2, part_bytes=crawl.stat().st_size // 8)
-        ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, logging_level="ERROR")
-        try:
+        with runner.session():  # a local Ray with 2 CPUs, started before the timing
             there = _seconds(lambda: runner.read(inputs, settings, lambda _p: None), repeats)
-        finally:
-            ray.shutdown()
     return {
         "crawl pages read": pages,
         "read here s": statistics.median(here),
@@ -186,7 +181,6 @@ def main() -> None:
         "one process": lambda: LocalRunner(1),
         "process pool, 2 workers": lambda: LocalRunner(2),
     }
-    import ray
 
     from newsweave.corpus.ray_runner import RayRunner
 
@@ -195,13 +189,10 @@ def main() -> None:
         times[name] = _seconds(
             lambda make=make: _annotate_all(make(), articles, settings), args.repeats
         )
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, logging_level="ERROR")
-    try:
+    with RayRunner(2).session():  # a local Ray with 2 CPUs, started before the timing
         times["Ray, 2 actors"] = _seconds(
             lambda: _annotate_all(RayRunner(2), articles, settings), args.repeats
         )
-    finally:
-        ray.shutdown()
     results |= _ray_overheads(articles, args.repeats)
     results |= _reading(args.eval_dir, settings, args.repeats)
     base = statistics.median(times["one process"])

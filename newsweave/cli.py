@@ -179,17 +179,15 @@ def _runner_options(function: Callable[..., Any]) -> Callable[..., Any]:
 def _make_runner(
     runner_kind: str, workers: int | None, address: str | None, embed_gpus: int, settings: Settings
 ) -> tuple[InputRunner, Settings]:
-    """The runner the options name, and the settings it annotates with.
+    """The runner the options name, and the settings it annotates with (--embed-gpus: torch).
 
     Raises:
-        UsageError: For --embed-gpus without --runner ray (and as `make_runner`).
+        UsageError: As `make_runner` (--embed-gpus or --address without --runner ray).
     """
     from dataclasses import replace
 
     from newsweave.corpus.runners import make_runner
 
-    if embed_gpus and runner_kind != "ray":
-        raise UsageError("--embed-gpus is for --runner ray")
     if embed_gpus and settings.embedder != "minilm-torch":
         settings = replace(settings, embedder="minilm-torch")
     if embed_gpus and not settings.embed_device.startswith("cuda"):
