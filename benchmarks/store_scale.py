@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import resource
 import statistics
 import subprocess
@@ -44,32 +43,6 @@ from newsweave.corpus.store import Store
 
 NEWSWEAVE = str(Path(sys.executable).parent / "newsweave")
 QUERY = "supreme court ruling"
-
-
-def duc_records(eval_dir: Path) -> list[dict[str, Any]]:
-    """DUC 2004's articles as JSON Lines records, dated by their wire ids (APW19981016.0240)."""
-    records = []
-    for line in (eval_dir / "duc2004" / "clusters.jsonl").read_text("utf-8").splitlines():
-        for doc in json.loads(line)["docs"]:
-            day = re.search(r"(19|20)\d{6}", doc["id"])
-            record = {"id": doc["id"], "text": doc["text"]}
-            if day:
-                record["published"] = f"{day[0][:4]}-{day[0][4:6]}-{day[0][6:]}"
-            records.append(record)
-    return records
-
-
-def multinews_records(eval_dir: Path) -> list[dict[str, Any]]:
-    """Multi-News's articles as JSON Lines records (undated: the crawl kept no dates)."""
-    records = []
-    for line in (eval_dir / "multinews" / "clusters.jsonl").read_text("utf-8").splitlines():
-        cluster = json.loads(line)
-        records += [
-            {"id": f"{cluster['id'][:12]}-{n}", "text": text}
-            for n, text in enumerate(cluster["docs"])
-            if text.strip()
-        ]
-    return records
 
 
 def _median_seconds(action: Callable[[], object], runs: int) -> float:
@@ -96,9 +69,7 @@ def main() -> None:
     records: dict[str, dict[str, Any]] = {}
     annotations = []
     pools = {
-        "allsides": load_set(args.eval_dir, "allsides")[0],
-        "duc2004": duc_records(args.eval_dir),
-        "multinews": multinews_records(args.eval_dir),
+        name: load_set(args.eval_dir, name)[0] for name in ("allsides", "duc2004", "multinews")
     }
     for name, rows in pools.items():
         records.update({r["id"]: r for r in rows})

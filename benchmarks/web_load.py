@@ -35,7 +35,6 @@ from typing import Any
 
 from benchmarks.clustering import annotate_set, load_set
 from benchmarks.report import add_eval_dir, write_results
-from benchmarks.store_scale import duc_records, multinews_records
 from newsweave import Models, Settings
 from newsweave.corpus.add import AddReport, store_annotation
 from newsweave.corpus.store import Store
@@ -46,11 +45,7 @@ BRIEFS = 20
 
 def _store(eval_dir: Path, path: Path) -> None:
     models = Models(Settings(), threads=2)
-    pools = {
-        "allsides": load_set(eval_dir, "allsides")[0],
-        "duc2004": duc_records(eval_dir),
-        "multinews": multinews_records(eval_dir),
-    }
+    pools = {name: load_set(eval_dir, name)[0] for name in ("allsides", "duc2004", "multinews")}
     settings, report = Settings(), AddReport()
     with Store(path) as store:
         for name, rows in pools.items():

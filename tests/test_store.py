@@ -13,9 +13,16 @@ import numpy as np
 import pytest
 
 from newsweave.config import Settings
-from newsweave.corpus.cluster import ArticleView, StoryCentroid, place_article, weigh_terms
+from newsweave.corpus.cluster import (
+    ArticleView,
+    StoryCentroid,
+    article_terms,
+    place_article,
+    weigh_terms,
+)
 from newsweave.corpus.store import APPLICATION_ID, SCHEMA_VERSION, Store, StoreError
 from newsweave.errors import InputError
+from newsweave.models import Annotation, Article, Entity, Sentence, Vectors
 from newsweave.read.archives import ArchiveCounts, archive_pages, finish_archive
 from newsweave.read.feeds import feed_records, html_text
 
@@ -171,6 +178,24 @@ def test_tf_idf_weighs_rare_words_up_and_is_unit_length() -> None:
     weights = weigh_terms({"kabul": 2, "said": 3}, {"said": 99, "kabul": 1}, 100)
     assert weights["kabul"] > weights["said"] > 0
     assert abs(sum(w * w for w in weights.values()) - 1) < 1e-9
+
+
+def test_an_articles_terms_are_its_leads_lemmas_and_all_its_names() -> None:
+    text = "Hun Sen  rejected talks.\n\nThe king met Sam Rainsy in Phnom Penh on Friday."
+    article = Article("a1", text)
+    lead = Sentence(article.span(0, 24), ("hun", "sen", "reject", "talk"), 0)
+    later = Sentence(article.span(26, len(text)), ("king", "meet", "sam", "rainsy"), 1)
+    names = [(0, 7, "PERSON"), (39, 49, "PERSON"), (53, 63, "GPE"), (67, 73, "DATE")]
+    annotation = Annotation(
+        article,
+        (lead, later),
+        tuple(Entity(article.span(start, end), label) for start, end, label in names),
+        Vectors.from_array(np.eye(2, 4, dtype=np.float32)),
+    )
+    terms = article_terms(annotation)
+    # Names anywhere in the article, each as one term; dates are not names.
+    assert terms["@hun sen"] == terms["@sam rainsy"] == terms["@phnom penh"] == 1
+    assert "@friday" not in terms and terms["reject"] == 1 and terms["rainsy"] == 1
 
 
 RSS_FULL = b"""  <?xml version="1.0" encoding="utf-8"?>

@@ -9,9 +9,12 @@ a constant cost per article. The rule is the single-pass one of topic detection 
 - *meaning*: the mean of the MiniLM embeddings of its first `story_lead_sentences` sentences
   (the lead says what the story is; later paragraphs drift into background that many stories
   of one topic share), of unit length;
-- *words*: TF-IDF over the content lemmas of its first TERM_SENTENCES sentences, with document
+- *words*: TF-IDF over the content lemmas of its first TERM_SENTENCES sentences and the names
+  it mentions anywhere (each named entity's words as one term, "@hun sen"), with document
   frequencies counted incrementally over the store (the classic online IDF of TDT), of unit
-  length. Names and rare words separate two stories on one topic, which embeddings blur;
+  length. Names and rare words separate two stories on one topic, which embeddings blur; a
+  name as one term counts a shared "Hun Sen" once more than its words alone, and the names of
+  a whole article reach the people and places its lead leaves for later paragraphs;
 - a story holds the sum of its members' vectors in each view, words truncated to STORY_TERMS
   weights so a long story stays small;
 - the similarity of an article and a story is its mean similarity to the story's members
@@ -45,6 +48,11 @@ if TYPE_CHECKING:
 
 # Sentences whose terms make an article's word view: its first paragraphs.
 TERM_SENTENCES = 10
+# Entity labels whose mentions are names of the people, groups, places and things a story is
+# about (not DATE, MONEY, CARDINAL...: numbers and dates that any story has).
+NAME_LABELS = frozenset(
+    {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART"}
+)
 # Weights a story keeps in its word view: its most weighty terms.
 STORY_TERMS = 300
 # The fewest documents IDF assumes: in a young store a word seen in one of two articles is not
@@ -126,8 +134,19 @@ def document_vector(annotation: Annotation, lead_sentences: int) -> Vector:
 
 
 def article_terms(annotation: Annotation) -> Counter[str]:
-    """How often each content lemma occurs in the article's first TERM_SENTENCES sentences."""
-    return Counter(t for s in annotation.sentences[:TERM_SENTENCES] for t in s.terms if len(t) > 1)
+    """The article's terms and their counts: its lead's content lemmas and all its names.
+
+    Lemmas of the first TERM_SENTENCES sentences as they are; each mention of a named entity
+    (NAME_LABELS) anywhere in the article as "@" and its lower-cased words, which no lemma
+    can be.
+    """
+    terms = Counter(t for s in annotation.sentences[:TERM_SENTENCES] for t in s.terms if len(t) > 1)
+    terms.update(
+        "@" + " ".join(e.span.text.lower().split())
+        for e in annotation.entities
+        if e.label in NAME_LABELS
+    )
+    return terms
 
 
 def weigh_terms(
