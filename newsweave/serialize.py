@@ -163,6 +163,8 @@ def _decode_scalar(hint: Any, value: Any, where: str) -> Any:
             return value
         raise SchemaError(f"{where}: expected true or false, got {_shown(value)}")
     if hint is bytes:
+        if isinstance(value, bytes):
+            return value  # from a binary column (the store's embeddings), not from JSON
         if isinstance(value, str):
             try:
                 return base64.b64decode(value.encode("ascii"), validate=True)

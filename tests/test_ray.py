@@ -111,7 +111,8 @@ def _store_contents(path: Path) -> dict[str, Any]:
     with sqlite3.connect(path) as db:
         return {
             "annotations": db.execute(
-                "SELECT article_id, annotator, data FROM annotations ORDER BY article_id"
+                "SELECT article_id, annotator, data, embeddings FROM annotations "
+                "ORDER BY article_id"
             ).fetchall(),
             "articles": db.execute(
                 "SELECT id, text_hash, data FROM articles ORDER BY number"

@@ -96,7 +96,7 @@ def test_adding_shards_stores_what_adding_the_inputs_stores(dump: Path, tmp_path
         with sqlite3.connect(path) as db:
             return [
                 db.execute(
-                    "SELECT article_id, data FROM annotations ORDER BY article_id"
+                    "SELECT article_id, data, embeddings FROM annotations ORDER BY article_id"
                 ).fetchall(),
                 db.execute(
                     "SELECT story_id, article_id FROM story_articles ORDER BY 1, 2"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import json
 import multiprocessing
 import multiprocessing.synchronize
 import sqlite3
@@ -13,6 +14,7 @@ import numpy as np
 import pytest
 
 from newsweave.config import Settings
+from newsweave.corpus.add import AddReport, store_annotation
 from newsweave.corpus.cluster import (
     ArticleView,
     StoryCentroid,
@@ -20,7 +22,15 @@ from newsweave.corpus.cluster import (
     place_article,
     weigh_terms,
 )
-from newsweave.corpus.store import APPLICATION_ID, SCHEMA_VERSION, Store, StoreError
+from newsweave.corpus.lookup import stored_annotation, story_annotations
+from newsweave.corpus.store import (
+    _MIGRATIONS,
+    APPLICATION_ID,
+    SCHEMA_VERSION,
+    Store,
+    StoreError,
+    _statements,
+)
 from newsweave.errors import InputError
 from newsweave.models import Annotation, Article, Entity, Sentence, Vectors
 from newsweave.read.archives import ArchiveCounts, archive_pages, finish_archive
@@ -196,6 +206,73 @@ def test_an_articles_terms_are_its_leads_lemmas_and_all_its_names() -> None:
     # Names anywhere in the article, each as one term; dates are not names.
     assert terms["@hun sen"] == terms["@sam rainsy"] == terms["@phnom penh"] == 1
     assert "@friday" not in terms and terms["reject"] == 1 and terms["rainsy"] == 1
+
+
+def _annotated(text: str, vector: list[float], url: str = "https://x.example/1") -> Annotation:
+    """A one-sentence article annotated by hand: its lemmas are its words, one embedding."""
+    article = Article("a1", text, url=url, published="2021-08-20")
+    words = tuple(w.strip(".").lower() for w in text.split())
+    sentence = Sentence(article.span(0, len(text)), words, 0)
+    return Annotation(article, (sentence,), (), Vectors.from_array([_unit(vector)]))
+
+
+def _story_sums(store: Store) -> tuple[np.ndarray, dict[str, float], int]:
+    row = store.rows("SELECT centroid, terms, version FROM stories")[0]
+    return np.frombuffer(row["centroid"], np.float32), json.loads(row["terms"]), row["version"]
+
+
+def test_a_revision_trades_its_old_views_for_the_new_in_its_story(tmp_path: Path) -> None:
+    settings, report, annotator = Settings(), AddReport(), {"model": "hand"}
+    first = _annotated("Council approves bridge budget.", [1, 0, 0])
+    second = _annotated("Mayor vetoes bridge budget.", [0, 1, 0])
+    with Store(tmp_path / "n.db") as store:
+        store_annotation(store, first, annotator, settings, report)
+        _total, terms, version = _story_sums(store)
+        assert "council" in terms
+        store_annotation(store, second, annotator, settings, report, revises=True)
+        total, terms, revised = _story_sums(store)
+        # One member: the story's sums are now the new version's views alone.
+        assert np.allclose(total, [0, 1, 0]) and revised == version + 1
+        assert "council" not in terms and {"mayor", "veto", "vetoes"} & set(terms)
+        frequency = {r["term"]: r["articles"] for r in store.rows("SELECT * FROM terms")}
+        assert frequency["council"] == 0 and frequency["mayor"] == frequency["bridge"] == 1
+        # The embeddings are kept raw beside the JSON and read back exactly.
+        assert stored_annotation(store, "a1") == second
+
+
+def test_a_store_of_schema_1_migrates_and_reads_as_it_was(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    old = _annotated("Council approves bridge budget.", [1, 0, 0])
+    connection = sqlite3.connect(path)
+    for statement in _statements(_MIGRATIONS[0]):
+        connection.execute(statement)
+    connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    connection.execute("PRAGMA user_version = 1")
+    data = old.to_dict()
+    article = data.pop("article")
+    text = article.pop("text")
+    connection.execute(
+        "INSERT INTO articles(id, url, text, text_hash, added, data) VALUES (?, ?, ?, 'h', 't', ?)",
+        ["a1", old.article.url, text, json.dumps(article)],
+    )
+    # Schema 1 kept the embeddings as base64 inside the annotation's JSON.
+    connection.execute("INSERT INTO annotations VALUES ('a1', '{}', ?)", [json.dumps(data)])
+    connection.execute(
+        "INSERT INTO stories(id, created, articles, centroid, terms) VALUES ('s1', 't', 1, ?, ?)",
+        [np.float32([1, 0, 0]).tobytes(), json.dumps({"council": 0.5})],
+    )
+    connection.execute("INSERT INTO story_articles VALUES ('a1', 's1')")
+    connection.commit()
+    connection.close()
+    with Store(path) as store:
+        assert store.rows("PRAGMA user_version")[0]["user_version"] == SCHEMA_VERSION
+        assert story_annotations(store, "s1") == [old]
+        # Its views were not kept: a revision rebuilds the brief and leaves the sums alone.
+        revised = _annotated("Mayor vetoes bridge budget.", [0, 1, 0])
+        store_annotation(store, revised, {}, Settings(), AddReport(), revises=True)
+        total, terms, version = _story_sums(store)
+        assert np.allclose(total, [1, 0, 0]) and terms == {"council": 0.5} and version == 1
+        assert stored_annotation(store, "a1") == revised
 
 
 RSS_FULL = b"""  <?xml version="1.0" encoding="utf-8"?>

@@ -185,6 +185,23 @@ def add_terms(story: Mapping[str, float], article: Mapping[str, float]) -> dict[
     return total
 
 
+def remove_terms(story: Mapping[str, float], article: Mapping[str, float]) -> dict[str, float]:
+    """A story's word view with an article's taken out (a revised article's old version).
+
+    A weight the story dropped when truncated stays dropped; what is left of a term at or below
+    zero (rounding) goes.
+    """
+    total = dict(story)
+    for term, weight in article.items():
+        if term in total:
+            left = total[term] - weight
+            if left > 1e-9:
+                total[term] = left
+            else:
+                del total[term]
+    return total
+
+
 def window(day: str, days: int) -> tuple[str, str]:
     """The first and last day (ISO) of the time window around a day."""
     center = date.fromisoformat(day)

@@ -193,15 +193,13 @@ def stored_annotation(store: Store, article_id: str) -> Annotation:
         NotFoundError: When no article has that id.
     """
     rows = store.rows(
-        "SELECT a.text, a.data AS article, n.data AS annotation "
-        "FROM articles a JOIN annotations n ON n.article_id = a.id WHERE a.id = ?",
+        _ANNOTATION_COLUMNS + "FROM articles a JOIN annotations n ON n.article_id = a.id "
+        "WHERE a.id = ?",
         [article_id],
     )
     if not rows:
         raise NotFoundError(f"no article {article_id!r} in {store.path}")
-    article = {**json.loads(rows[0]["article"]), "text": rows[0]["text"]}
-    data = {**json.loads(rows[0]["annotation"]), "article": article}
-    return Annotation.from_dict(data, f"{store.path} article {article_id}")
+    return _annotation(store, rows[0])
 
 
 def independent_sources(store: Store, story_id: str) -> int:
@@ -224,18 +222,26 @@ def story_annotations(store: Store, story_id: str) -> list[Annotation]:
     stored brief is that brief (articles number alike, summaries tie-break alike).
     """
     rows = store.rows(
-        "SELECT a.id, a.text, a.data AS article, n.data AS annotation "
-        "FROM story_articles m JOIN articles a ON a.id = m.article_id "
-        "JOIN annotations n ON n.article_id = a.id WHERE m.story_id = ? "
-        "ORDER BY a.number",
+        _ANNOTATION_COLUMNS + "FROM story_articles m JOIN articles a ON a.id = m.article_id "
+        "JOIN annotations n ON n.article_id = a.id WHERE m.story_id = ? ORDER BY a.number",
         [story_id],
     )
-    annotations = []
-    for row in rows:
-        article = {**json.loads(row["article"]), "text": row["text"]}
-        data = {**json.loads(row["annotation"]), "article": article}
-        annotations.append(Annotation.from_dict(data, f"{store.path} article {row['id']}"))
-    return annotations
+    return [_annotation(store, row) for row in rows]
+
+
+_ANNOTATION_COLUMNS = (
+    "SELECT a.id, a.text, a.data AS article, n.data AS annotation, n.embeddings AS embeddings "
+)
+
+
+def _annotation(store: Store, row: Any) -> Annotation:
+    """An Annotation from its stored parts: article, text, the JSON and the embeddings' bytes."""
+    article = {**json.loads(row["article"]), "text": row["text"]}
+    data = {**json.loads(row["annotation"]), "article": article}
+    if row["embeddings"] is not None:
+        # Stored raw since schema 2; a row of schema 1 has them in its JSON, as base64.
+        data["vectors"]["data"] = row["embeddings"]
+    return Annotation.from_dict(data, f"{store.path} article {row['id']}")
 
 
 def brief_story(store: Store, story_id: str, settings: Settings, models: Models) -> Brief:

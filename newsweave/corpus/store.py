@@ -28,7 +28,7 @@ from newsweave.errors import NewsweaveError
 
 # "nwsv": what `PRAGMA application_id` of a newsweave store holds.
 APPLICATION_ID = 0x6E777376
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 # How long a writer waits for another writer to finish before giving up, in seconds.
 BUSY_TIMEOUT_SECONDS = 600
 
@@ -117,8 +117,18 @@ CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, text ON articles BEGIN
 END;
 """
 
+# Version 2: embeddings as raw float32 bytes beside the annotation's JSON rather than as base64
+# inside it (a quarter of a store's size); each story member's views as they were filed, so a
+# revision can take exactly them out of its story's sums. Rows stored before keep NULL there:
+# their embeddings stay in the JSON, and a revision of them leaves the sums as they were.
+_SCHEMA_2 = """
+ALTER TABLE annotations ADD COLUMN embeddings BLOB;
+ALTER TABLE story_articles ADD COLUMN vector BLOB;
+ALTER TABLE story_articles ADD COLUMN terms TEXT;
+"""
+
 # Each entry takes the store from version n to n + 1.
-_MIGRATIONS: tuple[str, ...] = (_SCHEMA_1,)
+_MIGRATIONS: tuple[str, ...] = (_SCHEMA_1, _SCHEMA_2)
 
 
 class StoreError(NewsweaveError):
