@@ -168,6 +168,19 @@ def test_two_stories_that_were_one_merge_into_the_older() -> None:
     assert placed.story == "older" and placed.merged == ("younger",)
 
 
+def test_stories_years_apart_are_not_merged_by_an_undated_article() -> None:
+    settings = Settings(story_similarity=0.8, story_embedding_weight=0.5, story_window_days=2)
+    old = _story("old", [1, 0.1, 0], terms={"korea": 1.0}, first="1998-11-04")
+    new = _story("new", [1, -0.1, 0], terms={"korea": 1.0}, first="2017-08-11")
+    undated = ArticleView(_unit([1, 0, 0]), {"korea": 1.0})
+    placed = place_article(undated, [old, new], settings)
+    assert placed.story == "old" and placed.merged == ()
+    # Days apart, within the window of the story the article joins (with its date): one story.
+    near = _story("near", [1, -0.1, 0], terms={"korea": 1.0}, first="1998-11-07")
+    dated = ArticleView(_unit([1, 0, 0]), {"korea": 1.0}, day="1998-11-05")
+    assert place_article(dated, [old, near], settings).merged == ("near",)
+
+
 def test_stories_are_judged_one_with_the_article_that_joins_them() -> None:
     # Apart, the two stories are a little less alike than an article must be to join; the
     # article that joins them both shows they are one (as a batch average-link clusterer would

@@ -271,7 +271,7 @@ def _refile(db: Any, annotation: Annotation, settings: Settings) -> None:
         "SELECT centroid, terms, first_seen, last_seen FROM stories WHERE id = ?", [story]
     ).fetchone()
     total = np.frombuffer(centroid, np.float32) - old.vector + view.vector
-    day = article.published[:10] if article.published else None
+    day = view.day
     # A story's dates only widen: the old date may be another member's too.
     db.execute(
         "UPDATE stories SET centroid = ?, terms = ?, first_seen = ?, last_seen = ?, "
@@ -328,7 +328,10 @@ def _article_view(
         [(term,) for term in terms],
     )
     vector = document_vector(annotation, settings.story_lead_sentences)
-    return ArticleView(vector, weigh_terms(counts, frequency, documents))
+    published = annotation.article.published
+    return ArticleView(
+        vector, weigh_terms(counts, frequency, documents), published[:10] if published else None
+    )
 
 
 def _candidates(
@@ -399,7 +402,7 @@ def _file_into_story(
 
     article = annotation.article
     view = _article_view(db, annotation, settings)
-    day = article.published[:10] if article.published else None
+    day = view.day
     candidates = _candidates(db, day, view.vector, settings)
     placement = place_article(view, candidates, settings)
     if placement.story is None:

@@ -25,6 +25,11 @@ a constant cost per article. The rule is the single-pass one of topic detection 
 - the article joins the most similar candidate when the similarity reaches `story_similarity`;
   else it starts a story. When it reaches it with two stories that are as similar to each other,
   they were one story all along: they merge into the older, and the younger id keeps resolving.
+  Not when their dates lie further apart than the window (from the story the article joins, with
+  the article's date in it), though: an undated article is compared with stories of any time,
+  and one that reaches a 1998 story and a 2017 one on the same country does not make them one
+  (merged, the story's dates would span both, and every article between would find it in its
+  window).
 """
 
 from __future__ import annotations
@@ -63,10 +68,11 @@ MIN_DOCUMENTS = 100
 
 @dataclass(frozen=True)
 class ArticleView:
-    """An article as clustering sees it: unit meaning vector and unit TF-IDF term weights."""
+    """An article as clustering sees it: unit meaning vector, unit TF-IDF weights, its day."""
 
     vector: Vector
     terms: Mapping[str, float]
+    day: str | None = None
 
 
 @dataclass(frozen=True)
@@ -81,14 +87,15 @@ class StoryCentroid:
     last_seen: str | None
 
     def joined_by(self, article: ArticleView) -> StoryCentroid:
-        """The story as it is once the article has joined it (its sums grown by the article)."""
+        """The story as it is once the article has joined it (its sums and dates grown by it)."""
+        days = [d for d in (self.first_seen, self.last_seen, article.day) if d]
         return StoryCentroid(
             self.id,
             self.total + article.vector,
             add_terms(self.terms, article.terms),
             self.articles + 1,
-            self.first_seen,
-            self.last_seen,
+            min(days, default=None),
+            max(days, default=None),
         )
 
     def similarity(self, article: ArticleView, settings: Settings) -> float:
@@ -242,6 +249,7 @@ def place_article(
         other.id
         for other in joined[1:]
         if _story_similarity(grown, other, settings) >= settings.story_similarity
+        and _near_in_time(grown, other, settings.story_window_days)
     )
     if merged:
         # The oldest story keeps its id; the others merge into it.
@@ -250,6 +258,17 @@ def place_article(
         merged = tuple(s.id for s in group if s is not keeper)
         return Placement(keeper.id, scored[0][0], merged)
     return Placement(best.id, scored[0][0])
+
+
+def _near_in_time(first: StoryCentroid, second: StoryCentroid, days: int) -> bool:
+    """Whether two stories' dates come within `days` of each other (an undated one: always)."""
+    spans = [(s.first_seen, s.last_seen) for s in (first, second)]
+    if not all(start and end for start, end in spans):
+        return True
+    (start_1, end_1), (start_2, end_2) = (
+        (date.fromisoformat(start or ""), date.fromisoformat(end or "")) for start, end in spans
+    )
+    return max((start_1 - end_2).days, (start_2 - end_1).days) <= days
 
 
 def _story_similarity(first: StoryCentroid, second: StoryCentroid, settings: Settings) -> float:
