@@ -277,6 +277,9 @@ def test_a_store_of_schema_1_migrates_and_reads_as_it_was(tmp_path: Path) -> Non
     connection.execute("INSERT INTO story_articles VALUES ('a1', 's1')")
     connection.commit()
     connection.close()
+    # A reader (`stories` after an upgrade) migrates it when it can write it.
+    with Store(path, readonly=True) as store:
+        assert story_annotations(store, "s1") == [old]
     with Store(path) as store:
         assert store.rows("PRAGMA user_version")[0]["user_version"] == SCHEMA_VERSION
         assert story_annotations(store, "s1") == [old]

@@ -154,7 +154,8 @@ class Store:
 
     Args:
         path: The store file; created when missing (unless `readonly`).
-        readonly: Open for reading only: nothing is created, migrated or written.
+        readonly: Open for reading only: nothing is created or written, except that a store
+            of an older schema is migrated first when this process can write it.
     """
 
     def __init__(self, path: Path | str, *, readonly: bool = False) -> None:
@@ -206,10 +207,16 @@ class Store:
                 raise StoreError(f"{label}: cannot write the store ({error})") from None
         elif version < SCHEMA_VERSION:
             connection.close()
-            raise StoreError(
-                f"{label}: store schema {version} is older than {SCHEMA_VERSION}; "
-                "run `newsweave add` on it once to migrate it"
-            )
+            # A store of an older newsweave: migrated once, where the file can be written, so
+            # that `stories` after an upgrade works as before; else the reader cannot read it.
+            try:
+                Store(self.path).close()
+            except StoreError:
+                raise StoreError(
+                    f"{label}: store schema {version} is older than {SCHEMA_VERSION}, and this "
+                    "process cannot write it to migrate it; run `newsweave add` on it once"
+                ) from None
+            return self._connect()
         return connection
 
     def _open_readonly(self) -> sqlite3.Connection:
