@@ -278,7 +278,9 @@ def _refile(db: Any, annotation: Annotation, settings: Settings) -> None:
         "version = version + 1 WHERE id = ?",
         [
             total.astype(np.float32).tobytes(),
-            json.dumps(add_terms(remove_terms(json.loads(terms), old.terms), view.terms)),
+            json.dumps(
+                add_terms(remove_terms(json.loads(terms), old.terms), view.terms), sort_keys=True
+            ),
             _earliest(first_seen, day),
             _latest(last_seen, day),
             story,
