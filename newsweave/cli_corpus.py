@@ -130,9 +130,11 @@ def add(
         say(
             f"{db}: {done.added} added, {done.revised} revised, {done.known} already stored; "
             f"{_count(done.new_stories, 'new story', 'new stories')}, "
-            f"{done.merged_stories} merged; the store holds "
-            f"{_count(counts['articles'], 'article')} in "
-            f"{_count(counts['stories'], 'story', 'stories')}"
+            f"{done.merged_stories} merged"
+            + (f", {_count(done.regrouped, 'article')} regrouped" if done.regrouped else "")
+            + "; the store holds "
+            + f"{_count(counts['articles'], 'article')} in "
+            + f"{_count(counts['stories'], 'story', 'stories')}"
         )
 
 

@@ -83,9 +83,9 @@ class Settings:
     )
     story_similarity: float = _setting(
         0.35,
-        "Similarity (0-1) from which a new article joins a stored story: its mean similarity to "
-        "the story's articles, story_embedding_weight times the MiniLM cosine of their leads plus "
-        "the rest times their TF-IDF cosine; below it the article starts a story (newsweave add).",
+        "Similarity (0-1) from which articles are one story (newsweave add): the mean similarity "
+        "of their pairs (average linkage), story_embedding_weight times the MiniLM cosine of "
+        "their leads plus the rest times their TF-IDF cosine; below it an article starts a story.",
     )
     story_embedding_weight: float = _setting(
         0.3, "Weight of the MiniLM cosine in story_similarity; the TF-IDF cosine has the rest."
@@ -93,7 +93,8 @@ class Settings:
     story_window_days: int = _setting(
         2,
         "Days before and after an article's date within which stories are candidates to join "
-        "(newsweave add): older stories are not compared, so adding stays fast.",
+        "(newsweave add), and the furthest apart two stories' dates may be to merge: older "
+        "stories are not compared, so adding stays fast.",
     )
     story_lead_sentences: int = _setting(
         5, "Leading sentences whose embeddings make an article's vector for story clustering."

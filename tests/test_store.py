@@ -15,13 +15,7 @@ import pytest
 
 from newsweave.config import Settings
 from newsweave.corpus.add import AddReport, store_annotation
-from newsweave.corpus.cluster import (
-    ArticleView,
-    StoryCentroid,
-    article_terms,
-    place_article,
-    weigh_terms,
-)
+from newsweave.corpus.cluster import article_terms, weigh_terms
 from newsweave.corpus.lookup import stored_annotation, story_annotations
 from newsweave.corpus.store import (
     _MIGRATIONS,
@@ -140,63 +134,6 @@ def _unit(values: list[float]) -> np.ndarray:
     return np.array(values, np.float32) / np.linalg.norm(values)
 
 
-def _story(
-    story_id: str, *vectors: list[float], terms: dict[str, float], first: str = "2021-08-20"
-) -> StoryCentroid:
-    total = np.sum([_unit(v) for v in vectors], axis=0)
-    return StoryCentroid(story_id, total, terms, len(vectors), first, first)
-
-
-def test_an_article_joins_the_closest_story_or_starts_one() -> None:
-    settings = Settings(story_similarity=0.5, story_embedding_weight=0.5)
-    quake = _story("quake", [1, 0, 0], [0.9, 0.1, 0], terms={"quake": 1.5, "chile": 0.8})
-    vote = _story("vote", [0, 1, 0], terms={"senate": 1.0, "vote": 0.5})
-    near_quake = ArticleView(_unit([0.95, 0.05, 0]), {"quake": 0.8, "tsunami": 0.6})
-    assert place_article(near_quake, [quake, vote], settings).story == "quake"
-    # Close in meaning but sharing no word: not the same story at this weight.
-    elsewhere = ArticleView(_unit([0.2, 0.1, 1]), {"budget": 1.0})
-    assert place_article(elsewhere, [quake, vote], settings).story is None
-    assert place_article(elsewhere, [], settings).story is None
-
-
-def test_two_stories_that_were_one_merge_into_the_older() -> None:
-    settings = Settings(story_similarity=0.8, story_embedding_weight=0.5)
-    older = _story("older", [1, 0.1, 0], terms={"quake": 1.0}, first="2021-08-18")
-    younger = _story("younger", [1, -0.1, 0], terms={"quake": 1.0}, first="2021-08-19")
-    article = ArticleView(_unit([1, 0, 0]), {"quake": 1.0})
-    placed = place_article(article, [younger, older], settings)
-    assert placed.story == "older" and placed.merged == ("younger",)
-
-
-def test_stories_years_apart_are_not_merged_by_an_undated_article() -> None:
-    settings = Settings(story_similarity=0.8, story_embedding_weight=0.5, story_window_days=2)
-    old = _story("old", [1, 0.1, 0], terms={"korea": 1.0}, first="1998-11-04")
-    new = _story("new", [1, -0.1, 0], terms={"korea": 1.0}, first="2017-08-11")
-    undated = ArticleView(_unit([1, 0, 0]), {"korea": 1.0})
-    placed = place_article(undated, [old, new], settings)
-    assert placed.story == "old" and placed.merged == ()
-    # Days apart, within the window of the story the article joins (with its date): one story.
-    near = _story("near", [1, -0.1, 0], terms={"korea": 1.0}, first="1998-11-07")
-    dated = ArticleView(_unit([1, 0, 0]), {"korea": 1.0}, day="1998-11-05")
-    assert place_article(dated, [old, near], settings).merged == ("near",)
-
-
-def test_stories_are_judged_one_with_the_article_that_joins_them() -> None:
-    # Apart, the two stories are a little less alike than an article must be to join; the
-    # article that joins them both shows they are one (as a batch average-link clusterer would
-    # merge them once it is added).
-    settings = Settings(story_similarity=0.8, story_embedding_weight=1.0)
-    older = _story("older", [1, 0.34, 0], terms={}, first="2021-08-18")
-    younger = _story("younger", [1, -0.34, 0], terms={}, first="2021-08-19")
-    article = ArticleView(_unit([1, 0, 0]), {})
-    assert 0.79 < float(older.total @ younger.total) < 0.8
-    placed = place_article(article, [younger, older], settings)
-    assert placed.story == "older" and placed.merged == ("younger",)
-    # An article that fits one of them only does not merge them.
-    aside = ArticleView(_unit([1, 0.5, 0]), {})
-    assert place_article(aside, [younger, older], settings).merged == ()
-
-
 def test_tf_idf_weighs_rare_words_up_and_is_unit_length() -> None:
     weights = weigh_terms({"kabul": 2, "said": 3}, {"said": 99, "kabul": 1}, 100)
     assert weights["kabul"] > weights["said"] > 0
@@ -288,6 +225,9 @@ def test_a_store_of_schema_1_migrates_and_reads_as_it_was(tmp_path: Path) -> Non
         store_annotation(store, revised, {}, Settings(), AddReport(), revises=True)
         total, terms, version = _story_sums(store)
         assert np.allclose(total, [1, 0, 0]) and terms == {"council": 0.5} and version == 1
+        # Schema 3 indexed the live story's key terms.
+        rows = store.rows("SELECT * FROM story_terms")
+        assert [(r["term"], r["story_id"]) for r in rows] == [("council", "s1")]
         assert stored_annotation(store, "a1") == revised
 
 

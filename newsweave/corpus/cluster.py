@@ -1,4 +1,4 @@
-"""Online story clustering: each new article joins the story it is about, or starts one.
+"""Online story clustering: how articles and stories are seen and compared.
 
 Written here rather than taken from a library: the clusterers at hand (scikit-learn's,
 HDBSCAN) regroup the whole corpus at each call, so story ids would change as articles arrive,
@@ -22,22 +22,19 @@ a constant cost per article. The rule is the single-pass one of topic detection 
   the rest times the cosine of words. The candidates are the stories seen within
   `story_window_days` of the article's date (the store's index on `last_seen` finds them, so
   the cost does not grow with the store), and a bounded number of the newest undated stories;
-- the article joins the most similar candidate when the similarity reaches `story_similarity`;
-  else it starts a story. When it reaches it with two stories that are as similar to each other,
-  they were one story all along: they merge into the older, and the younger id keeps resolving.
-  Not when their dates lie further apart than the window (from the story the article joins, with
-  the article's date in it), though: an undated article is compared with stories of any time,
-  and one that reaches a 1998 story and a 2017 one on the same country does not make them one
-  (merged, the story's dates would span both, and every article between would find it in its
-  window).
+  an undated article, which no window places, also looks its key terms (`key_terms`) up in the
+  store's index of each story's STORY_KEYS heaviest (corpus/filing.py);
+- the article and the candidates it comes near are then clustered again by average linkage,
+  cut at `story_similarity` (corpus/regroup.py): it joins a story or starts one, and what it
+  shows about its neighbours (two stories that are one, an article that belongs elsewhere)
+  is applied there.
 """
 
 from __future__ import annotations
 
-import hashlib
 import math
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
@@ -60,6 +57,8 @@ NAME_LABELS = frozenset(
 )
 # Weights a story keeps in its word view: its most weighty terms.
 STORY_TERMS = 300
+# A story's terms in the store's index of key terms (story_terms; schema 3 says 20 too).
+STORY_KEYS = 20
 # The fewest documents IDF assumes: in a young store a word seen in one of two articles is not
 # thereby common, and the IDF of so few documents would weigh down exactly the words that two
 # reports of one story share.
@@ -86,18 +85,6 @@ class StoryCentroid:
     first_seen: str | None
     last_seen: str | None
 
-    def joined_by(self, article: ArticleView) -> StoryCentroid:
-        """The story as it is once the article has joined it (its sums and dates grown by it)."""
-        days = [d for d in (self.first_seen, self.last_seen, article.day) if d]
-        return StoryCentroid(
-            self.id,
-            self.total + article.vector,
-            add_terms(self.terms, article.terms),
-            self.articles + 1,
-            min(days, default=None),
-            max(days, default=None),
-        )
-
     def similarity(self, article: ArticleView, settings: Settings) -> float:
         """The article's mean similarity to the story's members, both views weighted.
 
@@ -111,15 +98,6 @@ class StoryCentroid:
         words = _dot(self.terms, article.terms) / count
         weight = settings.story_embedding_weight
         return weight * meaning + (1.0 - weight) * words
-
-
-@dataclass(frozen=True)
-class Placement:
-    """Where an article goes: an existing story (and stories merged into it), or a new one."""
-
-    story: str | None
-    similarity: float
-    merged: tuple[str, ...] = ()
 
 
 def document_vector(annotation: Annotation, lead_sentences: int) -> Vector:
@@ -187,9 +165,19 @@ def add_terms(story: Mapping[str, float], article: Mapping[str, float]) -> dict[
     for term, weight in article.items():
         total[term] = total.get(term, 0.0) + weight
     if len(total) > STORY_TERMS:
-        kept = sorted(total.items(), key=lambda item: (-item[1], item[0]))[:STORY_TERMS]
-        total = dict(kept)
+        total = {term: total[term] for term in key_terms(total, STORY_TERMS)}
     return total
+
+
+def key_terms(terms: Mapping[str, float], count: int) -> list[str]:
+    """The `count` heaviest terms (ties by term): a story's or an article's rarest words and names.
+
+    The store indexes each story's key terms (STORY_KEYS of them; schema 3 fills the index with
+    the same choice in SQL), and an undated article looks its own up there.
+    """
+    return [term for term, _w in sorted(terms.items(), key=lambda item: (-item[1], item[0]))][
+        :count
+    ]
 
 
 def remove_terms(story: Mapping[str, float], article: Mapping[str, float]) -> dict[str, float]:
@@ -213,71 +201,6 @@ def window(day: str, days: int) -> tuple[str, str]:
     """The first and last day (ISO) of the time window around a day."""
     center = date.fromisoformat(day)
     return (center - timedelta(days=days)).isoformat(), (center + timedelta(days=days)).isoformat()
-
-
-def new_story_id(article_id: str) -> str:
-    """A story's id, from the id of the article that started it: stable and unique per store."""
-    return "s" + hashlib.sha256(article_id.encode("utf-8")).hexdigest()[:11]
-
-
-def place_article(
-    article: ArticleView, candidates: Sequence[StoryCentroid], settings: Settings
-) -> Placement:
-    """Which story an article joins, or None for a new one (see the module docstring).
-
-    Args:
-        article: The article's views.
-        candidates: The stories within the time window, oldest first.
-        settings: `story_similarity` and `story_embedding_weight`.
-
-    Returns:
-        The placement: the story joined (the oldest of those that merge) or None.
-    """
-    scored = sorted(
-        ((story.similarity(article, settings), n, story) for n, story in enumerate(candidates)),
-        key=lambda entry: (-entry[0], entry[1]),
-    )
-    joined = [story for score, _n, story in scored if score >= settings.story_similarity]
-    if not joined:
-        return Placement(None, scored[0][0] if scored else 0.0)
-    best = joined[0]
-    # Two stories are one when their members are, on average, as similar as an article must be
-    # to join: the story the article joins is judged with the article in it, since the article
-    # can be what shows that they are one (average linkage, as a batch clusterer would merge).
-    grown = best.joined_by(article)
-    merged = tuple(
-        other.id
-        for other in joined[1:]
-        if _story_similarity(grown, other, settings) >= settings.story_similarity
-        and _near_in_time(grown, other, settings.story_window_days)
-    )
-    if merged:
-        # The oldest story keeps its id; the others merge into it.
-        group = [best, *(s for s in joined if s.id in merged)]
-        keeper = min(group, key=lambda s: (s.first_seen or "~", candidates.index(s)))
-        merged = tuple(s.id for s in group if s is not keeper)
-        return Placement(keeper.id, scored[0][0], merged)
-    return Placement(best.id, scored[0][0])
-
-
-def _near_in_time(first: StoryCentroid, second: StoryCentroid, days: int) -> bool:
-    """Whether two stories' dates come within `days` of each other (an undated one: always)."""
-    spans = [(s.first_seen, s.last_seen) for s in (first, second)]
-    if not all(start and end for start, end in spans):
-        return True
-    (start_1, end_1), (start_2, end_2) = (
-        (date.fromisoformat(start or ""), date.fromisoformat(end or "")) for start, end in spans
-    )
-    return max((start_1 - end_2).days, (start_2 - end_1).days) <= days
-
-
-def _story_similarity(first: StoryCentroid, second: StoryCentroid, settings: Settings) -> float:
-    """Average linkage between two stories: the mean similarity of their members' pairs."""
-    pairs = max(first.articles, 1) * max(second.articles, 1)
-    meaning = float(first.total @ second.total) / pairs
-    words = _dot(first.terms, second.terms) / pairs
-    weight = settings.story_embedding_weight
-    return weight * meaning + (1.0 - weight) * words
 
 
 def _dot(first: Mapping[str, float], second: Mapping[str, float]) -> float:

@@ -28,7 +28,7 @@ from newsweave.errors import NewsweaveError
 
 # "nwsv": what `PRAGMA application_id` of a newsweave store holds.
 APPLICATION_ID = 0x6E777376
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # How long a writer waits for another writer to finish before giving up, in seconds.
 BUSY_TIMEOUT_SECONDS = 600
 
@@ -127,8 +127,26 @@ ALTER TABLE story_articles ADD COLUMN vector BLOB;
 ALTER TABLE story_articles ADD COLUMN terms TEXT;
 """
 
+# Version 3: an index of each live story's heaviest terms (its key terms: rare words and names),
+# through which an article without a date finds the stories of any time that share them. Filled
+# from the stories' word sums, as filing chooses them (the weightiest, then by term).
+_SCHEMA_3 = """
+CREATE TABLE story_terms (
+    term TEXT NOT NULL,
+    story_id TEXT NOT NULL REFERENCES stories(id),
+    PRIMARY KEY (term, story_id)
+) WITHOUT ROWID;
+CREATE INDEX story_terms_by_story ON story_terms(story_id);
+INSERT INTO story_terms(term, story_id)
+SELECT term, story_id FROM (
+    SELECT j.key AS term, s.id AS story_id,
+           row_number() OVER (PARTITION BY s.id ORDER BY j.value DESC, j.key) AS rank
+    FROM stories s, json_each(s.terms) j WHERE s.merged_into IS NULL
+) WHERE rank <= 20;
+"""
+
 # Each entry takes the store from version n to n + 1.
-_MIGRATIONS: tuple[str, ...] = (_SCHEMA_1, _SCHEMA_2)
+_MIGRATIONS: tuple[str, ...] = (_SCHEMA_1, _SCHEMA_2, _SCHEMA_3)
 
 
 class StoreError(NewsweaveError):
