@@ -6,12 +6,15 @@ documents, each topic two deliberately similar events, no dates); and two more w
 serve as gold stories, to show the defaults on news they were not first chosen on: DUC 2004
 (50 TDT topics of 10 wire articles each, dated by their wire ids, a topic's articles spread over
 days to weeks) and Multi-News (the web articles of 100 clusters, each cluster the sources of one
-summary, undated). Each article's gold story is given.
+summary, undated); and NewsWCL50 (10 political events of April 2018 told by 5 outlets each,
+undated, many on the same people: Trump, Comey, Mueller, North Korea, Iran), never used to
+choose anything. Each article's gold story is given.
 
 Systems, on the same articles in the same run:
 - **newsweave**: the articles' annotations stored one by one, in the data's order, into a new
-  store (corpus/add.py `store_annotation`: the same code as `newsweave add`), at the default
-  settings; and again in a shuffled order (seed 0), to show what arrival order does;
+  store (corpus/add.py `store_annotation`: the same code as `newsweave add`, regrouping the
+  stories around each article as it arrives), at the default settings; and again in a shuffled
+  order (seed 0), to show what arrival order does;
 - **title Jaccard**: two articles are one story when the word sets of their titles (ECB+ has
   none: its first sentence) overlap by at least t (Jaccard), stories being the connected
   groups: the common aggregator rule;
@@ -27,7 +30,7 @@ themselves. newsweave runs online, at its defaults, one article at a time.
 Annotation is the slow part (about 10 minutes for both sets on 2 cores); the annotations are
 kept in ~/.cache/newsweave/benchmarks/ and reused while the models are the same.
 
-    python -m benchmarks.clustering [--eval-dir DIR] [--sets allsides ecbplus duc2004 multinews]
+    python -m benchmarks.clustering [--eval-dir DIR] [--sets NAME...]   # default: all five
 
 Writes benchmarks/results/clustering.json.
 """
@@ -55,7 +58,7 @@ from newsweave.corpus.store import Store
 from newsweave.read.ingest import read_records
 
 CACHE = Path.home() / ".cache" / "newsweave" / "benchmarks"
-SETS = ("allsides", "ecbplus", "duc2004", "multinews")
+SETS = ("allsides", "ecbplus", "duc2004", "multinews", "newswcl50")
 _WORD = re.compile(r"[a-z0-9']+")
 
 
@@ -81,6 +84,8 @@ def load_set(eval_dir: Path, name: str) -> tuple[list[dict[str, Any]], dict[str,
         return duc_records(eval_dir)
     if name == "multinews":
         return multinews_records(eval_dir)
+    if name == "newswcl50":
+        return newswcl50_records(eval_dir)
     rows = [
         json.loads(line)
         for line in (eval_dir / "clustering" / f"{name}_dev.jsonl").read_text("utf-8").splitlines()
@@ -116,6 +121,19 @@ def multinews_records(eval_dir: Path) -> tuple[list[dict[str, Any]], dict[str, s
                 records.append({"id": record_id, "text": text})
                 gold[record_id] = cluster["id"]
     return records, gold
+
+
+def newswcl50_records(eval_dir: Path) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """NewsWCL50's 50 articles (undated) and their events."""
+    rows = [
+        json.loads(line)
+        for line in (eval_dir / "stories" / "newswcl50.jsonl").read_text("utf-8").splitlines()
+        if line.strip()
+    ]
+    keys = ("id", "text", "outlet", "url")
+    return [{k: r[k] for k in keys if r.get(k)} for r in rows], {
+        r["id"]: str(r["story"]) for r in rows
+    }
 
 
 def annotate_set(name: str, records: list[dict[str, Any]], models: Models) -> list[Annotation]:
