@@ -28,6 +28,7 @@ short loop over a NumPy matrix.
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -151,22 +152,25 @@ def agglomerate(units: Sequence[Unit], settings: Settings) -> list[list[int]]:
 
     count = len(units)
     vectors = np.array([unit.vector for unit in units], dtype=np.float64)
-    vocabulary: dict[str, int] = {}
-    for unit in units:
-        for term in unit.terms:
-            vocabulary.setdefault(term, len(vocabulary))
+    # Only the terms two units share add to their dot products: the matrix needs no others (a
+    # neighbourhood's vocabulary is tens of thousands of terms, the shared ones a few hundred).
+    seen = Counter(term for unit in units for term in unit.terms)
+    vocabulary = {term: n for n, term in enumerate(t for t, c in seen.items() if c > 1)}
     words = np.zeros((count, max(len(vocabulary), 1)))
     for row, unit in enumerate(units):
         for term, weight in unit.terms.items():
-            words[row, vocabulary[term]] = weight
+            if term in vocabulary:
+                words[row, vocabulary[term]] = weight
     weight = settings.story_embedding_weight
     sums = weight * (vectors @ vectors.T) + (1.0 - weight) * (words @ words.T)
     sizes = np.array([unit.size for unit in units], dtype=np.float64)
-    spans = [(unit.first_seen, unit.last_seen) for unit in units]
+    # Days as ordinals, NaN when undated: a comparison with NaN is false, so an undated unit is
+    # never too far from any other.
+    first_day = np.array([_ordinal(unit.first_seen) for unit in units])
+    last_day = np.array([_ordinal(unit.last_seen) for unit in units])
+    days = settings.story_window_days
+    apart = np.maximum(first_day[:, None] - last_day, first_day - last_day[:, None]) > days
     members = [[n] for n in range(count)]
-    apart = np.array(
-        [[not near_in_time(a, b, settings.story_window_days) for b in spans] for a in spans]
-    ).reshape(count, count)
     alive = np.ones(count, dtype=bool)
     while True:
         mean = sums / np.outer(sizes, sizes)
@@ -181,11 +185,10 @@ def agglomerate(units: Sequence[Unit], settings: Settings) -> list[list[int]]:
         sizes[keep] += sizes[gone]
         members[keep] += members[gone]
         alive[gone] = False
-        days = [d for d in (*spans[keep], *spans[gone]) if d]
-        spans[keep] = (min(days, default=None), max(days, default=None))
-        for other in range(count):
-            far = not near_in_time(spans[keep], spans[other], settings.story_window_days)
-            apart[keep, other] = apart[other, keep] = far
+        first_day[keep] = np.fmin(first_day[keep], first_day[gone])
+        last_day[keep] = np.fmax(last_day[keep], last_day[gone])
+        far = np.maximum(first_day[keep] - last_day, first_day - last_day[keep]) > days
+        apart[keep, :] = apart[:, keep] = far
     return [sorted(members[n]) for n in range(count) if alive[n]]
 
 
@@ -257,11 +260,6 @@ def new_story_id(seed: str) -> str:
     return "s" + hashlib.sha256(seed.encode("utf-8")).hexdigest()[:11]
 
 
-def near_in_time(
-    first: tuple[str | None, str | None], second: tuple[str | None, str | None], days: int
-) -> bool:
-    """Whether two spans of dates come within `days` of each other (an undated one: always)."""
-    if not (first[0] and first[1] and second[0] and second[1]):
-        return True
-    start_1, end_1, start_2, end_2 = (date.fromisoformat(d) for d in (*first, *second))  # type: ignore[arg-type]
-    return max((start_1 - end_2).days, (start_2 - end_1).days) <= days
+def _ordinal(day: str | None) -> float:
+    """A day (ISO) as its proleptic ordinal, NaN for none."""
+    return float(date.fromisoformat(day).toordinal()) if day else float("nan")
