@@ -283,3 +283,60 @@ def test_an_undated_article_finds_an_old_story_by_its_key_terms(
         ):
             store_annotation(store, annotation, {}, settings, AddReport())
         assert store.rows("SELECT count(*) AS n FROM stories")[0]["n"] == 3
+
+
+def test_random_arrivals_keep_every_story_consistent_with_its_members(tmp_path: Path) -> None:
+    """Articles near one another in meaning, words and days, in random order: after each, every
+    story's row is what its members make, and every id resolves to a live story."""
+    settings = Settings(story_similarity=0.5, story_embedding_weight=0.5, story_window_days=2)
+    rng = random.Random(7)
+    words = ["quake", "flood", "vote", "strike", "court", "fire", "storm", "trade"]
+    days = [None, "2021-08-18", "2021-08-19", "2021-08-20", "2021-08-24", "2021-08-25"]
+    report = AddReport()
+    with Store(tmp_path / "n.db") as store:
+        for n in range(80):
+            topic = rng.randrange(4)
+            vector = [0.1] * 4
+            vector[topic] = 1.0
+            vector[rng.randrange(4)] += rng.random()
+            chosen = " ".join(rng.sample(words[2 * topic : 2 * topic + 2] + words, 3))
+            annotation = _annotated(f"a{n}", vector, rng.choice(days), chosen)
+            store_annotation(store, annotation, {}, settings, report)
+            _assert_consistent(store)
+    # The sequence did exercise regrouping: articles moved, stories merged.
+    assert report.regrouped > 10 and report.merged_stories > 0
+
+
+def _assert_consistent(store: Store) -> None:
+    stories = {r["id"]: r for r in store.rows("SELECT * FROM stories")}
+    members: dict[str, list[dict]] = {}  # type: ignore[type-arg]
+    rows = store.rows(
+        "SELECT m.*, a.published, a.title FROM story_articles m "
+        "JOIN articles a ON a.id = m.article_id ORDER BY a.number"
+    )
+    for row in rows:
+        members.setdefault(row["story_id"], []).append(row)
+    index = _key_index(store)
+    for story_id, story in stories.items():
+        if story["merged_into"] is not None:
+            assert story_id not in members and story_id not in index
+            assert stories[resolve_story(store, story_id)]["merged_into"] is None
+            continue
+        held = members[story_id]
+        assert story["articles"] == len(held)
+        total = np.sum([np.frombuffer(m["vector"], np.float32) for m in held], axis=0)
+        assert np.allclose(np.frombuffer(story["centroid"], np.float32), total, atol=1e-5)
+        summed: dict[str, float] = {}
+        for member in held:
+            for term, weight in json.loads(member["terms"]).items():
+                summed[term] = summed.get(term, 0.0) + weight
+        terms = json.loads(story["terms"])
+        assert terms.keys() == summed.keys()
+        assert all(abs(terms[t] - summed[t]) < 1e-6 for t in terms)
+        assert index.get(story_id, []) == sorted(key_terms(terms, STORY_KEYS))
+        dated = [m["published"][:10] for m in held if m["published"]]
+        assert (story["first_seen"], story["last_seen"]) == (
+            min(dated, default=None),
+            max(dated, default=None),
+        )
+        assert story["title"] == held[0]["title"]
