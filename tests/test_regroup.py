@@ -340,3 +340,24 @@ def _assert_consistent(store: Store) -> None:
             max(dated, default=None),
         )
         assert story["title"] == held[0]["title"]
+
+
+def test_a_story_whose_first_article_splits_off_takes_its_next_title(tmp_path: Path) -> None:
+    # p started the story; q3 shows the q's are one event apart from p, and p splits off. Both
+    # stories are written in one transaction: the q's must not keep p's title (they did when
+    # each story's row was written before the next story's members had moved).
+    settings = Settings(story_similarity=0.8, story_embedding_weight=1.0)
+    with Store(tmp_path / "n.db") as store:
+        for article_id, vector in (
+            ("p", [1, 0, 0]),
+            ("q1", [0.9, 0.436, 0]),
+            ("q2", [0.8, 0.6, 0]),
+            ("q3", [0.5, 0.866, 0]),
+        ):
+            store_annotation(store, _annotated(article_id, vector), {}, settings, AddReport())
+        _assert_consistent(store)
+        titles = {
+            r["articles"]: r["title"]
+            for r in store.rows("SELECT title, articles FROM stories WHERE merged_into IS NULL")
+        }
+        assert titles == {3: "Title q1", 1: "Title p"}

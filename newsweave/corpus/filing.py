@@ -250,9 +250,13 @@ def file_article(db: Any, annotation: Annotation, settings: Settings, report: Ad
     candidates = _candidates(db, view, settings)
     near = neighbours(view, candidates, settings)
     arrived = Unit.of_article(article.id, None, view)
-    for group in regroup(arrived, near, _units(db, near), settings):
-        if group.changed:
-            _write_group(db, group, arrived, report)
+    changed = [g for g in regroup(arrived, near, _units(db, near), settings) if g.changed]
+    # Every group's members first, then the stories' rows: a row's title is read from its
+    # members, which a group written later may still take away.
+    for group in changed:
+        _move_members(db, group, arrived, report)
+    for group in changed:
+        _write_story(db, group)
 
 
 def _units(db: Any, stories: Sequence[StoryCentroid]) -> list[Unit]:
@@ -288,15 +292,12 @@ def _member(row: Any, story: str) -> Unit:
     return Unit.of_article(article, story, view)
 
 
-def _write_group(db: Any, group: Group, arrived: Unit, report: AddReport) -> None:
-    """Write one regrouped story: its row, its members' membership and the stories it merged."""
-    import numpy as np
-
-    total, terms, first_seen, last_seen = group.sums()
+def _move_members(db: Any, group: Group, arrived: Unit, report: AddReport) -> None:
+    """Make a regrouped story's membership: new story row, members moved, stories merged."""
     if group.new:
         db.execute(
             "INSERT INTO stories(id, created, centroid) VALUES (?, ?, ?)",
-            [group.story, now(), total.tobytes()],
+            [group.story, now(), b""],
         )
         report.new_stories += 1
     for unit in group.units:
@@ -311,7 +312,8 @@ def _write_group(db: Any, group: Group, arrived: Unit, report: AddReport) -> Non
                 "UPDATE story_articles SET story_id = ? WHERE article_id = ?",
                 [group.story, unit.article],
             )
-            report.regrouped += 1
+            # Moved from a story that goes on (not with the rest of a merging one).
+            report.regrouped += int(unit.story not in group.merged)
         elif unit.story != group.story:
             # A whole story, merging in.
             db.execute(
@@ -325,6 +327,13 @@ def _write_group(db: Any, group: Group, arrived: Unit, report: AddReport) -> Non
         )
         db.execute("DELETE FROM story_terms WHERE story_id = ?", [merged])
         report.merged_stories += 1
+
+
+def _write_story(db: Any, group: Group) -> None:
+    """Write a regrouped story's row from its members: sums, count, dates, version, title."""
+    import numpy as np
+
+    total, terms, first_seen, last_seen = group.sums()
     db.execute(
         "UPDATE stories SET centroid = ?, terms = ?, articles = ?, first_seen = ?, "
         "last_seen = ?, version = version + 1, title = ("

@@ -15,9 +15,10 @@ to another, stories may merge or a story split. The cost is bounded by REGROUP_A
 too big to fit (or one filed by schema 1, whose members' views were not kept) takes part whole,
 as one group with its sums. On the gold sets this recovers what the batch clusterer reaches.
 
-Ids stay stable: each group keeps the id of the story most of its articles were in (the older on
-a tie), a story none keeps merges into the group that took most of its articles (its id keeps
-resolving), and only a part split off a story that kept its id elsewhere gets a new id.
+Ids stay stable: each story's id goes to the group that holds most of its articles (on a tie,
+the one holding its earliest); a group that wins several ids keeps the oldest, and the others
+merge into it (they keep resolving); only a group that wins none (the new article alone, or a
+part split off a story whose id went elsewhere) gets a new id.
 
 Written here rather than with scipy's `linkage`: that starts from single items only (not from a
 whole story with its sums), cannot forbid merging two groups further apart in time than the
@@ -75,8 +76,9 @@ class Unit:
     @classmethod
     def of_story(cls, story: StoryCentroid) -> Unit:
         """A whole story, with its sums."""
+        # At least one: a count that disagrees with its rows must not divide by zero.
         return cls(
-            None, story.id, story.total, story.terms, story.articles, story.first_seen,
+            None, story.id, story.total, story.terms, max(story.articles, 1), story.first_seen,
             story.last_seen,
         )  # fmt: skip
 
