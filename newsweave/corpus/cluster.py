@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
@@ -161,9 +161,15 @@ def weigh_terms(
 
 def add_terms(story: Mapping[str, float], article: Mapping[str, float]) -> dict[str, float]:
     """A story's word view with an article's added, truncated to its STORY_TERMS heaviest."""
-    total = dict(story)
-    for term, weight in article.items():
-        total[term] = total.get(term, 0.0) + weight
+    return sum_terms((story, article))
+
+
+def sum_terms(views: Iterable[Mapping[str, float]]) -> dict[str, float]:
+    """The sum of word views, truncated to its STORY_TERMS heaviest: a story's word view."""
+    total: dict[str, float] = {}
+    for view in views:
+        for term, weight in view.items():
+            total[term] = total.get(term, 0.0) + weight
     if len(total) > STORY_TERMS:
         total = {term: total[term] for term in key_terms(total, STORY_TERMS)}
     return total

@@ -36,7 +36,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from newsweave.config import Settings
-from newsweave.corpus.cluster import STORY_TERMS, ArticleView, StoryCentroid, key_terms
+from newsweave.corpus.cluster import ArticleView, StoryCentroid, sum_terms
 
 if TYPE_CHECKING:
     from newsweave.corpus.cluster import Vector
@@ -111,12 +111,7 @@ class Group:
         total = self.units[0].vector.copy()
         for unit in self.units[1:]:
             total = total + unit.vector
-        terms: dict[str, float] = {}
-        for unit in self.units:
-            for term, weight in unit.terms.items():
-                terms[term] = terms.get(term, 0.0) + weight
-        if len(terms) > STORY_TERMS:
-            terms = {term: terms[term] for term in key_terms(terms, STORY_TERMS)}
+        terms = sum_terms(unit.terms for unit in self.units)
         days = [d for unit in self.units for d in (unit.first_seen, unit.last_seen) if d]
         return total, terms, min(days, default=None), max(days, default=None)
 
@@ -129,14 +124,9 @@ def neighbours(
     Returned in the candidates' order (oldest first), which decides ties between their ids.
     """
     floor = NEIGHBOURHOOD * settings.story_similarity
-    scored = sorted(
-        (
-            (-story.similarity(article, settings), n)
-            for n, story in enumerate(candidates)
-            if story.similarity(article, settings) >= floor
-        )
-    )[:NEIGHBOURS]
-    return [candidates[n] for n in sorted(n for _score, n in scored)]
+    scored = [(story.similarity(article, settings), n) for n, story in enumerate(candidates)]
+    nearest = sorted((-score, n) for score, n in scored if score >= floor)[:NEIGHBOURS]
+    return [candidates[n] for n in sorted(n for _score, n in nearest)]
 
 
 def agglomerate(units: Sequence[Unit], settings: Settings) -> list[list[int]]:
@@ -245,11 +235,8 @@ def regroup(
     result = []
     for g, group in enumerate(groups):
         name, new = named[g]
-        changed = (
-            new
-            or any(u.story != name for u in group)
-            or sum(u.size for u in group) != before.get(name)
-        )
+        size = sum(u.size for u in group)
+        changed = new or size != before.get(name) or any(u.story != name for u in group)
         result.append(Group(name, new, tuple(group), tuple(merged[g]), changed))
     return sorted(result, key=lambda group: not any(u is article for u in group.units))
 
