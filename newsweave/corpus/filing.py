@@ -142,8 +142,9 @@ def _candidates(db: Any, view: ArticleView, settings: Settings) -> list[StoryCen
     more to fetch and decode than all the candidates' meaning vectors cost to compare. An
     article without a date adds the stories of any time that share most of its key terms.
     """
-    day, vector = view.day, view.vector
     import numpy as np
+
+    day, vector = view.day, view.vector
 
     columns = "SELECT id, centroid, articles FROM stories "
     # Stories without a date yet have no window: the most recently made ones, a bounded number.
@@ -174,7 +175,6 @@ def _candidates(db: Any, view: ArticleView, settings: Settings) -> list[StoryCen
         rows += _sharing_key_terms(db, view.terms, {row[0] for row in rows})
     if not rows:
         return []
-    totals = np.frombuffer(b"".join(row[1] for row in rows), np.float32).reshape(len(rows), -1)
     marks = ",".join("?" * len(rows))
     details = {
         row[0]: row[1:]
@@ -187,7 +187,7 @@ def _candidates(db: Any, view: ArticleView, settings: Settings) -> list[StoryCen
     return [
         StoryCentroid(
             rows[n][0],
-            totals[n].copy(),
+            np.frombuffer(rows[n][1], np.float32).copy(),
             json.loads(details[rows[n][0]][0]),
             rows[n][2],
             details[rows[n][0]][1],
